@@ -1,0 +1,185 @@
+"""Load and validate the recommender's data file (criteria, articles, rules, alternatives)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+FRAMEWORKS: tuple[str, ...] = ("django", "flask", "fastapi")
+LABELS: Mapping[str, str] = {"django": "Django", "flask": "Flask", "fastapi": "FastAPI"}
+
+Value = str | bool
+Answers = Mapping[str, Value]
+
+
+class KnowledgeError(ValueError):
+    """The data file is inconsistent (a programming error in fwgen, caught by the tests)."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    question: str
+    type: str  # "choice" or "bool"
+    default: Value
+    choices: Mapping[str, str]  # value -> one-line help; empty for bool
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def values(self) -> tuple[Value, ...]:
+        return (True, False) if self.type == "bool" else tuple(self.choices)
+
+    def parse(self, raw: str | bool) -> Value:
+        """Turn a raw answer (from a flag, --data or an answers file) into a valid value."""
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            lowered = raw.strip().lower()
+            if lowered in {"y", "yes", "true", "1", "on"}:
+                return True
+            if lowered in {"n", "no", "false", "0", "off"}:
+                return False
+            raise ValueError(f"{self.name} takes yes or no, not {raw!r}")
+        value = str(raw).strip()
+        if value not in self.choices:
+            raise ValueError(f"{self.name} takes one of {', '.join(self.choices)}, not {raw!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Condition:
+    """All criteria must match; a criterion matches when its value is one of the listed ones."""
+
+    requires: Mapping[str, tuple[Value, ...]]
+
+    def matches(self, answers: Answers) -> bool:
+        return all(
+            name in answers and answers[name] in allowed for name, allowed in self.requires.items()
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Condition
+    scores: Mapping[str, int]
+    reason: str
+    sources: tuple[str, ...]
+    dispute: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    name: str
+    when: Condition
+    reason: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Implication:
+    when: Condition
+    sets: Mapping[str, Value]
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    publisher: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    criteria: Mapping[str, Criterion]
+    articles: tuple[Article, ...]
+    rules: tuple[Rule, ...]
+    alternatives: tuple[Alternative, ...]
+    implications: tuple[Implication, ...]
+
+
+def _condition(raw: Mapping[str, Any], criteria: Mapping[str, Criterion], where: str) -> Condition:
+    requires: dict[str, tuple[Value, ...]] = {}
+    for name, wanted in raw.items():
+        if name not in criteria:
+            raise KnowledgeError(f"{where}: unknown criterion {name!r}")
+        values = tuple(wanted) if isinstance(wanted, list) else (wanted,)
+        for value in values:
+            if value not in criteria[name].values():
+                raise KnowledgeError(f"{where}: {name} has no value {value!r}")
+        requires[name] = values
+    if not requires:
+        raise KnowledgeError(f"{where}: empty condition")
+    return Condition(requires)
+
+
+def parse(data: Mapping[str, Any]) -> Knowledge:
+    criteria: dict[str, Criterion] = {}
+    for name, spec in data["criteria"].items():
+        kind = spec["type"]
+        choices = dict(spec.get("choices", {}))
+        if kind not in {"choice", "bool"} or (kind == "choice") != bool(choices):
+            raise KnowledgeError(f"criterion {name}: bad type or choices")
+        criterion = Criterion(name, spec["question"], kind, spec["default"], choices)
+        if criterion.default not in criterion.values():
+            raise KnowledgeError(f"criterion {name}: default not among its values")
+        criteria[name] = criterion
+
+    articles = tuple(
+        Article(a["title"], a.get("publisher"), a.get("date")) for a in data["articles"]
+    )
+    titles = {a.title for a in articles}
+
+    def sources(raw: list[str], where: str) -> tuple[str, ...]:
+        unknown = [s for s in raw if s not in titles]
+        if unknown or not raw:
+            raise KnowledgeError(f"{where}: unknown or missing sources {unknown}")
+        return tuple(raw)
+
+    rules = []
+    seen: set[str] = set()
+    for raw in data["rules"]:
+        where = f"rule {raw['id']}"
+        if raw["id"] in seen:
+            raise KnowledgeError(f"{where}: duplicate id")
+        seen.add(raw["id"])
+        if not raw["scores"] or set(raw["scores"]) - set(FRAMEWORKS):
+            raise KnowledgeError(f"{where}: scores must name frameworks")
+        rules.append(
+            Rule(
+                id=raw["id"],
+                when=_condition(raw["when"], criteria, where),
+                scores=dict(raw["scores"]),
+                reason=raw["reason"],
+                sources=sources(raw["sources"], where),
+                dispute=raw.get("dispute"),
+            )
+        )
+    alternatives = tuple(
+        Alternative(
+            a["name"],
+            _condition(a["when"], criteria, f"alternative {a['name']}"),
+            a["reason"],
+            sources(a["sources"], f"alternative {a['name']}"),
+        )
+        for a in data.get("alternatives", [])
+    )
+    implications = []
+    for index, raw in enumerate(data.get("implies", [])):
+        where = f"implication {index}"
+        sets = dict(raw["set"])
+        _condition(sets, criteria, where)  # validates names and values
+        implications.append(Implication(_condition(raw["when"], criteria, where), sets))
+    return Knowledge(criteria, articles, tuple(rules), alternatives, tuple(implications))
+
+
+@cache
+def load() -> Knowledge:
+    text = files("generator").joinpath("data/recommender.toml").read_text(encoding="utf-8")
+    return parse(tomllib.loads(text))

@@ -1,0 +1,56 @@
+"""Settings, read only from the environment (and a local .env file in development)."""
+
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    secret_key: str = "change-me"  # noqa: S105 - the placeholder production refuses
+    database_url: str = "sqlite:///db.sqlite3"
+    debug: bool = False
+    allowed_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1"]
+    cors_origins: Annotated[list[str], NoDecode] = []
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 1_209_600
+    log_level: str = "INFO"
+    web_concurrency: int = 1
+    port: int = 8000
+
+    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        """DATABASE_URL with the async driver each backend needs (aiosqlite, asyncpg)."""
+        url = self.database_url
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url.removeprefix(prefix)
+        if url.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
+        return url
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unsafe to serve real traffic with."""
+        problems = []
+        if self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
+            problems.append("SECRET_KEY is missing, the placeholder, or shorter than 32 characters")
+        if self.debug:
+            problems.append("DEBUG is on")
+        return problems
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,45 @@
+from httpx import ASGITransport, AsyncClient
+
+from app.core.config import Settings
+from app.main import create_app
+
+
+async def test_health_answers_without_database(client: AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_ready_when_database_answers(client: AsyncClient) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_ready_is_503_when_database_is_unreachable() -> None:
+    settings = Settings(
+        _env_file=None,
+        database_url="postgresql://nobody:nothing@127.0.0.1:9/none",
+        allowed_hosts=["test"],
+    )
+    app = create_app(settings)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.get("/ready")
+    await app.state.engine.dispose()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+async def test_unknown_host_is_rejected(client: AsyncClient) -> None:
+    response = await client.get("/health", headers={"host": "evil.example"})
+    assert response.status_code == 400
+
+
+async def test_cors_allows_configured_origins_only(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://ui.example"]}))
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        allowed = await client.get("/health", headers={"origin": "https://ui.example"})
+        other = await client.get("/health", headers={"origin": "https://evil.example"})
+    await app.state.engine.dispose()
+    assert allowed.headers["access-control-allow-origin"] == "https://ui.example"
+    assert "access-control-allow-origin" not in other.headers
