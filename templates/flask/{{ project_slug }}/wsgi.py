@@ -1,0 +1,6 @@
+"""Production entry point: `gunicorn <package>.wsgi:app`."""
+
+from . import create_app
+from .config import ProductionConfig
+
+app = create_app(ProductionConfig())
