@@ -1,0 +1,27 @@
+"""Terminal output: colour only on a terminal and never when NO_COLOR is set."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, TextIO
+
+import click
+
+
+def colour_enabled(stream: TextIO | None = None) -> bool:
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and stream.isatty()
+
+
+def paint(text: str, **style: Any) -> str:
+    return click.style(text, **style) if colour_enabled() else text
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    click.echo(text, err=err, color=colour_enabled(sys.stderr if err else sys.stdout))
+
+
+def error(message: str) -> None:
+    prefix = click.style("error:", fg="red", bold=True) if colour_enabled(sys.stderr) else "error:"
+    click.echo(f"{prefix} {message}", err=True, color=colour_enabled(sys.stderr))

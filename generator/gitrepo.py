@@ -1,0 +1,46 @@
+"""The few git operations fwgen needs, through the git command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import FwgenError
+
+
+def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    if shutil.which("git") is None:
+        raise FwgenError("git is not installed; install it or pass --no-git")
+    return subprocess.run(  # noqa: S603 - fixed executable, arguments built by fwgen
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def inside_work_tree(path: Path) -> bool:
+    """Whether `path` (an existing directory) is inside a git working tree."""
+    result = _git(["rev-parse", "--is-inside-work-tree"], path)
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def init_and_commit(
+    path: Path, message: str, author: tuple[str, str], files: Sequence[str] | None = None
+) -> None:
+    """`git init` and a first commit of `files` (everything when None).
+
+    The user's git identity is used when configured; otherwise the project's author answers,
+    so a fresh machine without `user.email` still gets its baseline commit.
+    """
+    steps: list[list[str]] = [["init", "--quiet", "--initial-branch=main"]]
+    steps.append(["add", "--all"] if files is None else ["add", "--", *files])
+    identity: list[str] = []
+    configured = _git(["config", "--get", "user.email"], path)
+    if configured.returncode != 0 or not configured.stdout.strip():
+        identity = ["-c", f"user.name={author[0]}", "-c", f"user.email={author[1]}"]
+    steps.append([*identity, "commit", "--quiet", "--no-verify", "-m", message])
+    for step in steps:
+        result = _git(step, path)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise FwgenError(f"git {step[0]} failed: {detail[-1] if detail else 'no output'}")

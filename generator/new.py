@@ -1,0 +1,296 @@
+"""`fwgen new`: gather answers, recommend, render, secure and commit a new project."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import __version__, gitrepo, prompts, questions, render
+from generator.console import echo, paint
+from generator.errors import FwgenError, UsageError
+from generator.knowledge import FRAMEWORKS, LABELS, Value, load
+from generator.naming import ProjectName, check_name
+from generator.recommender import Recommendation, flips, recommend, resolve, with_defaults
+from generator.report import flag_for, recommendation_text
+from generator.template import template_root
+
+
+@dataclass
+class NewRequest:
+    name: str
+    output: Path | None = None
+    framework: str | None = None
+    criteria: dict[str, Value] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+    answers_file: Path | None = None
+    yes: bool = False
+    force: bool = False
+    git: bool = True
+    dry_run: bool = False
+    keep_on_failure: bool = False
+    interactive: bool = False
+    debug: bool = False
+
+
+@dataclass
+class Plan:
+    project: ProjectName
+    target: Path
+    framework: str
+    recommendation: Recommendation
+    answers: dict[str, Any]  # everything Copier gets, fwgen_decision included
+
+
+def parse_data(pairs: tuple[str, ...]) -> dict[str, str]:
+    data = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--data takes KEY=VALUE, not {pair!r}")
+        data[key.strip()] = value
+    return data
+
+
+def _read_answers_file(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read answers file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"answers file {path} is not valid YAML") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise UsageError(f"answers file {path} must hold a mapping of answers")
+    # Copier's own keys (_src_path, _commit ...) may be present when reusing an answers file.
+    return {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
+
+
+def _git_config(key: str) -> str:
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed command
+            ["git", "config", "--get", key],  # noqa: S607 - git from PATH, like the user's shell
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return result.stdout.strip()
+
+
+def _preset(request: NewRequest, template: Path) -> dict[str, Any]:
+    """Answers known before any prompt: answers file < --data < flags."""
+    preset: dict[str, Any] = {}
+    if request.answers_file:
+        preset.update(_read_answers_file(request.answers_file))
+    preset.update(request.data)
+    allowed = questions.stored_names(template)
+    for key in preset:
+        if key == "project_name":
+            raise UsageError("project_name comes from NAME; do not pass it as an answer")
+        if key not in allowed:
+            raise UsageError(f"unknown answer {key!r}; known answers: {', '.join(sorted(allowed))}")
+    preset.update(request.criteria)
+    if request.framework:
+        preset["framework"] = request.framework
+    if "framework" in preset and preset["framework"] not in FRAMEWORKS:
+        raise UsageError(
+            f"framework takes one of {', '.join(FRAMEWORKS)}, not {preset['framework']!r}"
+        )
+    return preset
+
+
+def _missing(flag: str) -> UsageError:
+    return UsageError(
+        f"missing answer for {flag}: stdin is not a terminal, so fwgen will not ask; "
+        "pass it, or --yes to take the defaults"
+    )
+
+
+def _gather_criteria(request: NewRequest, preset: Mapping[str, Any]) -> dict[str, Value]:
+    knowledge = load()
+    given: dict[str, Value] = {}
+    for name, criterion in knowledge.criteria.items():
+        if name in preset:
+            try:
+                given[name] = criterion.parse(preset[name])
+            except ValueError as exc:
+                raise UsageError(str(exc)) from exc
+    framework_fixed = "framework" in preset
+    if request.interactive and not request.yes and not framework_fixed:
+        given = prompts.ask_criteria(knowledge, given)
+    elif not request.yes and not framework_fixed:
+        resolved, _ = resolve(given, knowledge)
+        for criterion in knowledge.criteria.values():
+            if criterion.name not in resolved:
+                raise _missing(criterion.flag)
+    return with_defaults(given, knowledge)
+
+
+def _project_answers(
+    request: NewRequest, preset: Mapping[str, Any], template: Path, context: dict[str, Any]
+) -> dict[str, Any]:
+    known = questions.all_questions(template)
+    git_defaults = {"author_name": _git_config("user.name"), "author_email": _git_config("user.email")}
+    answers: dict[str, Any] = {}
+    for name in questions.PROJECT_QUESTIONS:
+        question = known[name]
+        current = {**context, **answers}
+        if name in preset:
+            value = str(preset[name])
+        elif request.interactive and not request.yes:
+            default = git_defaults.get(name) or questions.default_for(question, current)
+            if question.choices:
+                options = {v: label for label, v in question.choices.items()}
+                value = prompts.ask_choice(question.help, options, str(default))
+            else:
+                value = prompts.ask_text(
+                    question.help,
+                    default,
+                    lambda raw, q=question, ctx=current: questions.problem(q, raw, ctx),
+                )
+        elif request.yes:
+            value = str(git_defaults.get(name) or questions.default_for(question, current))
+        else:
+            raise _missing(f"--data {name}=...")
+        message = questions.problem(question, value, {**context, **answers})
+        if message:
+            raise UsageError(message)
+        answers[name] = value
+    return answers
+
+
+def _decision(rec: Recommendation) -> dict[str, Any]:
+    full = rec.to_dict()
+    return {
+        "date": datetime.date.today().isoformat(),
+        "fwgen_version": __version__,
+        "recommended": rec.framework,
+        "runner_up": rec.runner_up,
+        "scores": full["scores"],
+        "tie_break": rec.tie_break,
+        "reasons": [
+            {"framework": LABELS[r.framework], "text": r.text, "points": r.points,
+             "sources": list(r.sources)}
+            for r in rec.reasons
+        ],
+        "disagreements": full["disagreements"],
+        "alternatives": full["alternatives"],
+    }
+
+
+def check_target(target: Path, force: bool) -> None:
+    entries = render.existing_entries(target)
+    if entries and not force:
+        shown = ", ".join(entries[:8]) + (f" and {len(entries) - 8} more" if len(entries) > 8 else "")
+        raise FwgenError(
+            f"{target} already exists and is not empty ({shown}); "
+            "choose another name or --output, or pass --force to write into it"
+        )
+
+
+def plan(request: NewRequest) -> Plan:
+    project = check_name(request.name)
+    target = (request.output or Path.cwd() / request.name).absolute()
+    check_target(target, request.force)
+    template = template_root()
+    preset = _preset(request, template)
+
+    criteria = _gather_criteria(request, preset)
+    rec = recommend(criteria)
+    if "framework" in preset:
+        framework = str(preset["framework"])
+    elif request.interactive and not request.yes:
+        echo()
+        echo(recommendation_text(rec, flips(criteria)))
+        framework = prompts.ask_framework(rec.framework)
+    else:
+        framework = rec.framework
+
+    context: dict[str, Any] = {**criteria, "framework": framework, "project_name": project.name}
+    answers = {**context, **_project_answers(request, preset, template, context)}
+    answers["fwgen_decision"] = _decision(rec)
+    return Plan(project, target, framework, rec, answers)
+
+
+def _next_steps(project_dir: Path, shown_dir: str) -> list[str]:
+    """The setup, migrate, run and test commands, read from the project's own Makefile."""
+    recipes: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in (project_dir / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line and not line[0].isspace() and line.endswith(":"):
+            current = line[:-1]
+            recipes[current] = []
+        elif line.startswith("\t") and current:
+            recipes[current].append(line.strip())
+    steps = [f"cd {shown_dir}"]
+    for target in ("install", "migrate", "test", "dev"):
+        steps += recipes.get(target, [])
+    return steps
+
+
+def create(request: NewRequest) -> Plan:
+    the_plan = plan(request)
+    target = the_plan.target
+    template = template_root()
+    if request.dry_run:
+        _dry_run(the_plan, template, request.debug)
+        return the_plan
+
+    use_git = request.git and not gitrepo.inside_work_tree(_nearest_existing(target))
+    author = (the_plan.answers["author_name"], the_plan.answers["author_email"])
+    message = f"Start {the_plan.project.name} from fwgen {__version__} ({LABELS[the_plan.framework]})"
+    writing_into_existing = bool(render.existing_entries(target))
+    with render.staging_dir(target, keep=request.keep_on_failure) as staging:
+        project_dir = staging / "project"
+        render.render(template, project_dir, the_plan.answers, debug=request.debug)
+        render.write_env(project_dir)
+        written = render.listing(project_dir)
+        if use_git and not writing_into_existing:
+            gitrepo.init_and_commit(project_dir, message, author)
+        replaced = render.move_into_place(project_dir, target)
+    if use_git and writing_into_existing:
+        gitrepo.init_and_commit(target, message, author, [f for f in written if f != ".env"])
+
+    shown = str(request.output) if request.output else request.name
+    echo(f"Created {paint(the_plan.project.name, bold=True)} ({LABELS[the_plan.framework]}) in {shown}")
+    if replaced:
+        echo(f"Replaced {len(replaced)} existing file(s): {', '.join(replaced[:10])}")
+    if not use_git:
+        echo("Skipped git init: " + ("--no-git" if not request.git else "already inside a git repository"))
+    echo("\nNext steps:")
+    for step in _next_steps(target, shown):
+        echo(f"  {step}")
+    return the_plan
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _dry_run(the_plan: Plan, template: Path, debug: bool) -> None:
+    import shutil
+    import tempfile
+
+    echo(recommendation_text(the_plan.recommendation, flips(dict(the_plan.recommendation.answers))))
+    scratch = Path(tempfile.mkdtemp(prefix="fwgen-dry-run-"))
+    try:
+        render.render(template, scratch / "project", the_plan.answers, debug=debug)
+        files = render.listing(scratch / "project")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    echo()
+    echo(f"Would create {the_plan.target} ({LABELS[the_plan.framework]}), {len(files) + 1} files:")
+    for rel in [*files, ".env"]:
+        echo(f"  {rel}")
+    choices = " ".join(flag_for(k, v) for k, v in the_plan.recommendation.answers.items())
+    echo(f"\nCriteria: {choices}")

@@ -1,0 +1,116 @@
+"""The project questions, read from copier.yml so the template stays their one source."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator.knowledge import load as load_knowledge
+
+# Asked after the framework is chosen, in this order; the name comes from the command line.
+PROJECT_QUESTIONS = (
+    "description",
+    "author_name",
+    "author_email",
+    "python_version",
+    "license",
+    "database",
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    help: str
+    type: str
+    default: Any
+    choices: Mapping[str, Any]  # label -> value
+    validator: str | None
+
+    def values(self) -> list[str]:
+        return [str(v) for v in self.choices.values()]
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    # The same filters Copier offers templates (regex_search and friends).
+    return SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+
+
+def render(text: str, context: Mapping[str, Any]) -> str:
+    return _environment().from_string(text).render(**context).strip()
+
+
+@cache
+def _load(copier_yml: Path) -> dict[str, Question]:
+    data = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
+    found: dict[str, Question] = {}
+    for name, spec in data.items():
+        if name.startswith("_") or not isinstance(spec, dict):
+            continue
+        raw_choices = spec.get("choices") or {}
+        if isinstance(raw_choices, list):
+            raw_choices = {str(c): c for c in raw_choices}
+        found[name] = Question(
+            name=name,
+            help=str(spec.get("help", name)),
+            type=str(spec.get("type", "str")),
+            default=spec.get("default"),
+            choices=raw_choices,
+            validator=spec.get("validator"),
+        )
+    return found
+
+
+def all_questions(template: Path) -> dict[str, Question]:
+    return _load(template / "copier.yml")
+
+
+def stored_names(template: Path) -> set[str]:
+    """Answer names a user may set with --data or an answers file (not computed values)."""
+    data = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
+    return {
+        name
+        for name, spec in data.items()
+        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
+    }
+
+
+def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
+    if isinstance(question.default, str) and "{{" in question.default:
+        return render(question.default, answers)
+    return question.default
+
+
+def problem(question: Question, value: Any, answers: Mapping[str, Any]) -> str | None:
+    """Copier's own verdict on an answer: None when valid, else the validator's message."""
+    if question.choices and str(value) not in question.values():
+        return f"{question.name} takes one of {', '.join(question.values())}, not {value!r}"
+    if question.validator:
+        message = render(question.validator, {**answers, question.name: value})
+        if message:
+            return f"{question.name}: {' '.join(message.split())}"
+    return None
+
+
+def check_consistency(template: Path) -> list[str]:
+    """Differences between copier.yml's criteria questions and the recommender's criteria."""
+    knowledge = load_knowledge()
+    questions = all_questions(template)
+    issues = []
+    for name, criterion in knowledge.criteria.items():
+        question = questions.get(name)
+        if question is None:
+            issues.append(f"copier.yml lacks the criterion {name}")
+            continue
+        if criterion.type == "choice" and question.values() != list(criterion.choices):
+            issues.append(f"copier.yml's choices for {name} differ from the recommender's")
+        if criterion.type == "bool" and question.type != "bool":
+            issues.append(f"copier.yml's {name} is not a bool")
+    return issues

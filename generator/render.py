@@ -1,0 +1,120 @@
+"""Rendering with Copier into a staging directory, then moving the result into place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from generator.errors import FwgenError, UsageError
+
+PLACEHOLDER_LINE = "SECRET_KEY=change-me"
+# An existing .env holds the team's secrets: --force never replaces it.
+KEEP_EXISTING = frozenset({".env"})
+
+
+def render(template: Path, destination: Path, answers: Mapping[str, Any], *, debug: bool) -> None:
+    """Render the template with every answer given, so Copier never prompts."""
+    import copier  # imported here: it costs a third of a second and only rendering needs it
+
+    with warnings.catch_warnings():
+        if not debug:
+            warnings.simplefilter("ignore")
+        try:
+            copier.run_copy(
+                str(template),
+                str(destination),
+                data=dict(answers),
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                unsafe=False,
+                settings=copier.Settings(),
+            )
+        except ValueError as exc:  # Copier's verdict on an answer (validator, choice, type)
+            raise UsageError(str(exc).splitlines()[0]) from exc
+
+
+def write_env(project: Path) -> None:
+    """Create .env from .env.example with a fresh secret; the secret goes nowhere else."""
+    example = project / ".env.example"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    if PLACEHOLDER_LINE not in lines:
+        raise FwgenError(".env.example has no SECRET_KEY placeholder; the template is broken")
+    secret = secrets.token_urlsafe(50)
+    text = "\n".join(f"SECRET_KEY={secret}" if ln == PLACEHOLDER_LINE else ln for ln in lines)
+    env = project / ".env"
+    fd = os.open(env, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+
+
+def listing(root: Path) -> list[str]:
+    """Every file below root (git metadata excluded), as sorted POSIX relative paths."""
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if rel.parts[0] == ".git" or not path.is_file():
+            continue
+        found.append(rel.as_posix())
+    return sorted(found)
+
+
+def existing_entries(target: Path) -> list[str]:
+    if not target.exists():
+        return []
+    if not target.is_dir():
+        raise FwgenError(f"{target} exists and is not a directory")
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir())
+
+
+@contextmanager
+def staging_dir(target: Path, *, keep: bool) -> Iterator[Path]:
+    """A fresh directory beside the target (same filesystem, so the final move is a rename).
+
+    Removed on any error or Ctrl-C unless `keep`; the caller moves its content away on success.
+    """
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.fwgen-", dir=parent))
+    try:
+        yield staging
+    except BaseException:
+        if keep:
+            print(f"kept the partial project in {staging}")  # noqa: T201 - user asked for it
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_into_place(staging: Path, target: Path) -> list[str]:
+    """Move the staged project to target; return the files that replaced existing ones.
+
+    A missing or empty target is replaced by one rename. A non-empty target (--force) gets
+    the staged files moved in one by one: files fwgen did not write are never touched, and
+    an existing .env is kept.
+    """
+    if not target.exists():
+        staging.rename(target)
+        return []
+    if not any(target.iterdir()):
+        target.rmdir()
+        staging.rename(target)
+        return []
+    replaced = []
+    for rel in listing(staging):
+        source, dest = staging / rel, target / rel
+        if rel in KEEP_EXISTING and dest.exists():
+            continue
+        if dest.exists():
+            replaced.append(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, dest)
+    return replaced
