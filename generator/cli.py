@@ -76,7 +76,9 @@ class FwgenGroup(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=FwgenGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=FwgenGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", "-V", prog_name="fwgen")
 @click.option("--debug", is_flag=True, help="Show tracebacks and Copier's warnings.")
 @click.pass_context
@@ -116,7 +118,7 @@ def recommend(as_json: bool, **options: Any) -> None:
 @click.argument("name")
 @criteria_options
 @click.option("--framework", type=click.Choice(FRAMEWORKS), help="Skip the recommendation.")
-@click.option("-y", "--yes", is_flag=True, help="Never ask: take defaults for unanswered questions.")
+@click.option("-y", "--yes", is_flag=True, help="Never ask: take defaults.")
 @click.option("--data", "data", multiple=True, metavar="KEY=VALUE", help="An answer, repeatable.")
 @click.option(
     "--answers-file",
@@ -133,6 +135,7 @@ def recommend(as_json: bool, **options: Any) -> None:
 @click.pass_context
 def new(
     ctx: click.Context,
+    /,
     name: str,
     framework: str | None,
     yes: bool,

@@ -13,9 +13,7 @@ from generator.errors import FwgenError
 def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
         raise FwgenError("git is not installed; install it or pass --no-git")
-    return subprocess.run(  # noqa: S603 - fixed executable, arguments built by fwgen
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
 def inside_work_tree(path: Path) -> bool:

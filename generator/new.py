@@ -6,6 +6,7 @@ import datetime
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,8 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
 
 def _git_config(key: str) -> str:
     try:
-        result = subprocess.run(  # noqa: S603 - fixed command
-            ["git", "config", "--get", key],  # noqa: S607 - git from PATH, like the user's shell
+        result = subprocess.run(
+            ["git", "config", "--get", key],
             capture_output=True,
             text=True,
             check=False,
@@ -138,7 +139,10 @@ def _project_answers(
     request: NewRequest, preset: Mapping[str, Any], template: Path, context: dict[str, Any]
 ) -> dict[str, Any]:
     known = questions.all_questions(template)
-    git_defaults = {"author_name": _git_config("user.name"), "author_email": _git_config("user.email")}
+    git_defaults = {
+        "author_name": _git_config("user.name"),
+        "author_email": _git_config("user.email"),
+    }
     answers: dict[str, Any] = {}
     for name in questions.PROJECT_QUESTIONS:
         question = known[name]
@@ -152,9 +156,7 @@ def _project_answers(
                 value = prompts.ask_choice(question.help, options, str(default))
             else:
                 value = prompts.ask_text(
-                    question.help,
-                    default,
-                    lambda raw, q=question, ctx=current: questions.problem(q, raw, ctx),
+                    question.help, default, partial(questions.problem, question, context=current)
                 )
         elif request.yes:
             value = str(git_defaults.get(name) or questions.default_for(question, current))
@@ -177,8 +179,12 @@ def _decision(rec: Recommendation) -> dict[str, Any]:
         "scores": full["scores"],
         "tie_break": rec.tie_break,
         "reasons": [
-            {"framework": LABELS[r.framework], "text": r.text, "points": r.points,
-             "sources": list(r.sources)}
+            {
+                "framework": LABELS[r.framework],
+                "text": r.text,
+                "points": r.points,
+                "sources": list(r.sources),
+            }
             for r in rec.reasons
         ],
         "disagreements": full["disagreements"],
@@ -189,7 +195,9 @@ def _decision(rec: Recommendation) -> dict[str, Any]:
 def check_target(target: Path, force: bool) -> None:
     entries = render.existing_entries(target)
     if entries and not force:
-        shown = ", ".join(entries[:8]) + (f" and {len(entries) - 8} more" if len(entries) > 8 else "")
+        shown = ", ".join(entries[:8]) + (
+            f" and {len(entries) - 8} more" if len(entries) > 8 else ""
+        )
         raise FwgenError(
             f"{target} already exists and is not empty ({shown}); "
             "choose another name or --output, or pass --force to write into it"
@@ -245,8 +253,11 @@ def create(request: NewRequest) -> Plan:
         return the_plan
 
     use_git = request.git and not gitrepo.inside_work_tree(_nearest_existing(target))
+    label = LABELS[the_plan.framework]
     author = (the_plan.answers["author_name"], the_plan.answers["author_email"])
-    message = f"Start {the_plan.project.name} from fwgen {__version__} ({LABELS[the_plan.framework]})"
+    message = (
+        f"Start {the_plan.project.name} from fwgen {__version__} ({LABELS[the_plan.framework]})"
+    )
     writing_into_existing = bool(render.existing_entries(target))
     with render.staging_dir(target, keep=request.keep_on_failure) as staging:
         project_dir = staging / "project"
@@ -260,11 +271,14 @@ def create(request: NewRequest) -> Plan:
         gitrepo.init_and_commit(target, message, author, [f for f in written if f != ".env"])
 
     shown = str(request.output) if request.output else request.name
-    echo(f"Created {paint(the_plan.project.name, bold=True)} ({LABELS[the_plan.framework]}) in {shown}")
+    echo(f"Created {paint(the_plan.project.name, bold=True)} ({label}) in {shown}")
     if replaced:
         echo(f"Replaced {len(replaced)} existing file(s): {', '.join(replaced[:10])}")
     if not use_git:
-        echo("Skipped git init: " + ("--no-git" if not request.git else "already inside a git repository"))
+        echo(
+            "Skipped git init: "
+            + ("--no-git" if not request.git else "already inside a git repository")
+        )
     echo("\nNext steps:")
     for step in _next_steps(target, shown):
         echo(f"  {step}")

@@ -63,8 +63,12 @@ def ask_criteria(knowledge: Knowledge, given: Mapping[str, Value]) -> dict[str, 
 
 def ask_framework(recommended: str) -> str:
     echo()
-    options = {fw: label + (" (recommended)" if fw == recommended else "") for fw, label in LABELS.items()}
-    return ask_choice("Use which framework? Enter accepts the recommendation.", options, recommended)
+    options = {
+        fw: label + (" (recommended)" if fw == recommended else "") for fw, label in LABELS.items()
+    }
+    return ask_choice(
+        "Use which framework? Enter accepts the recommendation.", options, recommended
+    )
 
 
 def ask_text(question: str, default: Any, check: Callable[[str], str | None]) -> str:

@@ -88,12 +88,12 @@ def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
     return question.default
 
 
-def problem(question: Question, value: Any, answers: Mapping[str, Any]) -> str | None:
+def problem(question: Question, value: Any, context: Mapping[str, Any]) -> str | None:
     """Copier's own verdict on an answer: None when valid, else the validator's message."""
     if question.choices and str(value) not in question.values():
         return f"{question.name} takes one of {', '.join(question.values())}, not {value!r}"
     if question.validator:
-        message = render(question.validator, {**answers, question.name: value})
+        message = render(question.validator, {**context, question.name: value})
         if message:
             return f"{question.name}: {' '.join(message.split())}"
     return None

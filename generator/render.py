@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from generator.console import echo
 from generator.errors import FwgenError, UsageError
 
 PLACEHOLDER_LINE = "SECRET_KEY=change-me"
@@ -23,7 +26,9 @@ def render(template: Path, destination: Path, answers: Mapping[str, Any], *, deb
     """Render the template with every answer given, so Copier never prompts."""
     import copier  # imported here: it costs a third of a second and only rendering needs it
 
-    with warnings.catch_warnings():
+    # Copier's warnings and notes (dirty template, no tags...) are for template authors.
+    chatter = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stderr if debug else chatter):
         if not debug:
             warnings.simplefilter("ignore")
         try:
@@ -74,7 +79,7 @@ def existing_entries(target: Path) -> list[str]:
     return sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir())
 
 
-@contextmanager
+@contextlib.contextmanager
 def staging_dir(target: Path, *, keep: bool) -> Iterator[Path]:
     """A fresh directory beside the target (same filesystem, so the final move is a rename).
 
@@ -87,7 +92,7 @@ def staging_dir(target: Path, *, keep: bool) -> Iterator[Path]:
         yield staging
     except BaseException:
         if keep:
-            print(f"kept the partial project in {staging}")  # noqa: T201 - user asked for it
+            echo(f"kept the partial project in {staging}", err=True)
         else:
             shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -60,7 +60,9 @@ def recommendation_text(rec: Recommendation, flips: list[Flip], *, max_flips: in
     if flips:
         lines += ["", "What would change the pick:"]
         for flip in flips[:max_flips]:
-            lines.append(f"  {flag_for(flip.criterion, flip.value):<28} -> {LABELS[flip.framework]}")
+            lines.append(
+                f"  {flag_for(flip.criterion, flip.value):<28} -> {LABELS[flip.framework]}"
+            )
 
     if cited:
         known = {a.title: a for a in load().articles}
