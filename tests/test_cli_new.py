@@ -1,0 +1,311 @@
+"""`fwgen new` off a terminal: every flag path and every error, with what was written."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import all_files_text, tree
+from generator import render
+from generator.cli import cli
+
+
+def new(runner: CliRunner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, ["new", *args])
+    return result.exit_code, result.output
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def answers(project: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+# ---- success paths ------------------------------------------------------------------------
+
+
+def test_yes_with_a_criterion_creates_a_committed_project(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "demo", "--yes", "--kind", "api")
+    assert code == 0, out
+    project = workdir / "demo"
+    recorded = answers(project)
+    assert recorded["framework"] == "fastapi"
+    assert recorded["kind"] == "api"
+    assert recorded["project_name"] == "demo"
+    assert Path(str(recorded["_src_path"])).is_absolute()
+    # One commit with everything but the secrets file.
+    assert len(git(project, "log", "--oneline").splitlines()) == 1
+    assert git(project, "status", "--porcelain") == ""
+    tracked = git(project, "ls-files").splitlines()
+    assert ".env" not in tracked and ".env.example" in tracked
+    # Next steps come from the project's Makefile.
+    assert "cd demo" in out and "uv sync" in out and "uv run pytest" in out
+
+
+def test_secret_is_fresh_private_and_only_in_dot_env(runner: CliRunner, workdir: Path) -> None:
+    for name in ("one", "two"):
+        assert new(runner, name, "--yes")[0] == 0
+    secrets = []
+    for name in ("one", "two"):
+        env = workdir / name / ".env"
+        assert stat.S_IMODE(env.stat().st_mode) == 0o600
+        (line,) = [ln for ln in env.read_text().splitlines() if ln.startswith("SECRET_KEY=")]
+        secret = line.split("=", 1)[1]
+        assert len(secret) >= 50 and secret != "change-me"
+        secrets.append(secret)
+        tracked_text = "\n".join(
+            (workdir / name / f).read_text(errors="replace")
+            for f in git(workdir / name, "ls-files").splitlines()
+        )
+        assert secret not in tracked_text
+        assert secret not in (workdir / name / ".copier-answers.yml").read_text()
+    assert secrets[0] != secrets[1]
+
+
+def test_decision_record_holds_answers_reasons_and_sources(
+    runner: CliRunner, workdir: Path
+) -> None:
+    assert new(runner, "mysite", "--yes", "--kind", "cms", "--security")[0] == 0
+    record = (workdir / "mysite" / "docs/decisions/0001-web-framework.md").read_text()
+    assert "# 1. Web framework: Django" in record
+    assert "| What are we building? | cms |" in record
+    assert "| Security the top priority | yes |" in record
+    assert "It is what fwgen recommended" in record
+    assert "Comparing Django, Flask, and FastAPI as Python Web Frameworks" in record
+
+
+def test_framework_override_is_recorded_against_the_recommendation(
+    runner: CliRunner, workdir: Path
+) -> None:
+    code, _ = new(runner, "svc", "--yes", "--kind", "cms", "--framework", "flask")
+    assert code == 0
+    assert answers(workdir / "svc")["framework"] == "flask"
+    record = (workdir / "svc" / "docs/decisions/0001-web-framework.md").read_text()
+    assert "fwgen recommended **django**" in record and "the team chose Flask" in record
+
+
+def test_every_answer_from_flags_and_data_needs_no_yes(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(
+        runner, "full", "--framework", "django",
+        "--data", "description=Blog engine", "--data", "author_name=Ada",
+        "--data", "author_email=ada@example.com", "--data", "python_version=3.12",
+        "--data", "license=BSD-3-Clause", "--data", "database=postgresql",
+    )  # fmt: skip
+    assert code == 0, out
+    recorded = answers(workdir / "full")
+    assert recorded["description"] == "Blog engine"
+    assert recorded["python_version"] == "3.12"
+    assert "BSD 3-Clause" in (workdir / "full" / "LICENSE").read_text()
+    assert "postgresql://" in (workdir / "full" / ".env").read_text()
+
+
+def test_answers_file_is_read_and_flags_win(runner: CliRunner, workdir: Path) -> None:
+    source = workdir.parent / "answers.yml"
+    source.write_text(
+        "_src_path: /elsewhere\nkind: realtime\nframework: flask\ndescription: From file\n"
+    )
+    code, out = new(runner, "rt", "--yes", "--answers-file", str(source), "--framework", "fastapi")
+    assert code == 0, out
+    recorded = answers(workdir / "rt")
+    assert (recorded["kind"], recorded["framework"]) == ("realtime", "fastapi")
+    assert recorded["description"] == "From file"
+    assert recorded["_src_path"] != "/elsewhere"
+
+
+def test_output_directory(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "demo", "--yes", "--output", "nested/place")
+    assert code == 0, out
+    assert (workdir / "nested/place/.copier-answers.yml").is_file()
+    assert "cd nested/place" in out
+
+
+def test_no_git(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "plain", "--yes", "--no-git")
+    assert code == 0
+    assert not (workdir / "plain/.git").exists()
+    assert "Skipped git init: --no-git" in out
+
+
+def test_git_init_is_skipped_inside_an_existing_repository(
+    runner: CliRunner, workdir: Path
+) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=workdir, check=True)
+    code, out = new(runner, "inner", "--yes")
+    assert code == 0
+    assert not (workdir / "inner/.git").exists()
+    assert "already inside a git repository" in out
+
+
+def test_dry_run_writes_nothing_and_lists_the_files(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "preview", "--yes", "--kind", "api", "--dry-run")
+    assert code == 0, out
+    assert tree(workdir) == set()
+    assert "Recommended: FastAPI" in out
+    assert "app/main.py" in out and ".env" in out
+
+
+def test_force_writes_into_a_non_empty_directory_and_keeps_other_files(
+    runner: CliRunner, workdir: Path
+) -> None:
+    target = workdir / "existing"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    (target / "README.md").write_text("old readme")
+    (target / ".env").write_text("SECRET_KEY=the-team-secret\n")
+    code, out = new(runner, "existing", "--yes", "--force")
+    assert code == 0, out
+    assert (target / "notes.txt").read_text() == "mine"
+    assert (target / ".env").read_text() == "SECRET_KEY=the-team-secret\n"
+    assert "old readme" not in (target / "README.md").read_text()
+    assert "README.md" in out  # reported as replaced
+    assert "notes.txt" not in git(target, "ls-files")
+
+
+def test_empty_existing_directory_is_fine(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "empty").mkdir()
+    assert new(runner, "empty", "--yes")[0] == 0
+    assert (workdir / "empty/.git").is_dir()
+
+
+def test_git_identity_falls_back_to_the_author_answers(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir.parent / "gitconfig").write_text("")
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    code, out = new(
+        runner, "anon", "--yes", "--data", "author_name=Grace", "--data", "author_email=g@x.org"
+    )
+    assert code == 0, out
+    assert git(workdir / "anon", "log", "--format=%an <%ae>").strip() == "Grace <g@x.org>"
+
+
+# ---- errors: exit code, one-line message, nothing written -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["json", "--yes"], 2, "shadow the standard-library module"),
+        (["class", "--yes"], 2, "try 'class_project'"),
+        (["ok"], 2, "missing answer for --kind"),
+        (["ok", "--kind", "api"], 2, "missing answer for --scale"),
+        (["ok", "--framework", "flask"], 2, "missing answer for --data description=..."),
+        (["ok", "--yes", "--data", "colour=blue"], 2, "unknown answer 'colour'"),
+        (["ok", "--yes", "--data", "nonsense"], 2, "--data takes KEY=VALUE"),
+        (["ok", "--yes", "--data", "project_name=x"], 2, "project_name comes from NAME"),
+        (["ok", "--yes", "--data", "author_email=nope"], 2, "an email address like"),
+        (["ok", "--yes", "--data", "python_version=2.7"], 2, "python_version takes one of"),
+        (["ok", "--yes", "--data", "kind=spaceship"], 2, "kind takes one of"),
+        (["ok", "--yes", "--data", "admin=maybe"], 2, "admin takes yes or no"),
+        (["ok", "--yes", "--answers-file", "missing.yml"], 2, "cannot read answers file"),
+        (["ok", "--yes", "--kind", "nope"], 2, "Invalid value for '--kind'"),
+        (["ok", "--yes", "--framework", "rails"], 2, "Invalid value for '--framework'"),
+    ],
+)
+def test_bad_input_fails_cleanly(
+    runner: CliRunner, workdir: Path, args: list[str], code: int, message: str
+) -> None:
+    exit_code, out = new(runner, *args)
+    assert exit_code == code, out
+    assert message in out
+    assert "Traceback" not in out
+    assert tree(workdir) == set()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("kind: [unclosed", "is not valid YAML"), ("- a\n- b\n", "must hold a mapping")],
+)
+def test_bad_answers_file(runner: CliRunner, workdir: Path, content: str, message: str) -> None:
+    path = workdir.parent / "answers.yml"
+    path.write_text(content)
+    exit_code, out = new(runner, "ok", "--yes", "--answers-file", str(path))
+    assert exit_code == 2 and message in out
+    assert tree(workdir) == set()
+
+
+def test_existing_non_empty_target_is_refused_and_listed(
+    runner: CliRunner, workdir: Path
+) -> None:
+    (workdir / "taken").mkdir()
+    (workdir / "taken" / "keep.txt").write_text("x")
+    (workdir / "taken" / "src").mkdir()
+    exit_code, out = new(runner, "taken", "--yes")
+    assert exit_code == 1
+    assert "already exists and is not empty (keep.txt, src/)" in out
+    assert "--force" in out
+    assert tree(workdir) == {"taken", "taken/keep.txt", "taken/src"}
+
+
+def test_target_that_is_a_file_is_refused(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "afile").write_text("x")
+    exit_code, out = new(runner, "afile", "--yes")
+    assert exit_code == 1 and "is not a directory" in out
+
+
+def test_ctrl_c_during_render_leaves_nothing(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write_env = render.write_env
+
+    def interrupted(project: Path) -> None:
+        real_write_env(project)  # the project is fully rendered by now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "write_env", interrupted)
+    exit_code, out = new(runner, "stop", "--yes")
+    assert exit_code == 130
+    assert "aborted" in out
+    assert tree(workdir) == set()
+
+
+def test_keep_on_failure_keeps_the_partial_project(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(project: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "write_env", broken)
+    exit_code, out = new(runner, "half", "--yes", "--keep-on-failure")
+    assert exit_code == 1
+    assert "error: OSError: disk full (run with --debug for the traceback)" in out
+    assert "kept the partial project in" in out
+    (kept,) = [p for p in workdir.iterdir() if p.name.startswith(".half.fwgen-")]
+    assert (kept / "project" / "pyproject.toml").is_file()
+
+
+def test_debug_shows_the_traceback(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(project: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "write_env", broken)
+    result = runner.invoke(cli, ["--debug", "new", "half", "--yes"])
+    assert isinstance(result.exception, OSError)
+    assert tree(workdir) == set()
+
+
+def test_no_machine_paths_or_secrets_in_the_answers_file(
+    runner: CliRunner, workdir: Path
+) -> None:
+    assert new(runner, "demo", "--yes")[0] == 0
+    text = (workdir / "demo" / ".copier-answers.yml").read_text()
+    assert "SECRET" not in text.upper().replace("SECURITY", "")
+    src = answers(workdir / "demo")["_src_path"]
+    assert not str(src).startswith(".")  # a relative path breaks `copier update`
+    assert str(workdir) not in all_files_text(workdir / "demo")
+    assert os.sep + "work" + os.sep not in text or str(workdir) not in text
