@@ -17,8 +17,9 @@ def _choice(values: Sequence[str], default: str) -> Callable[[str], str]:
         text = raw.strip()
         if text.isdigit() and 1 <= int(text) <= len(values):
             return values[int(text) - 1]
-        if text.lower() in values:
-            return text.lower()
+        for value in values:
+            if text.lower() == value.lower():
+                return value
         raise click.BadParameter(f"choose one of {', '.join(values)} (or its number)")
 
     return convert

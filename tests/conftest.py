@@ -37,7 +37,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    (tmp_path / "gitconfig").write_text("[user]\n\tname = Test Author\n\temail = test@example.com\n")
+    (tmp_path / "gitconfig").write_text(
+        "[user]\n\tname = Test Author\n\temail = test@example.com\n"
+    )
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield work
 

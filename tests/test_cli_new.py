@@ -11,9 +11,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import all_files_text, tree
 from generator import render
 from generator.cli import cli
+
+from conftest import all_files_text, tree
 
 
 def new(runner: CliRunner, *args: str) -> tuple[int, str]:
@@ -237,9 +238,7 @@ def test_bad_answers_file(runner: CliRunner, workdir: Path, content: str, messag
     assert tree(workdir) == set()
 
 
-def test_existing_non_empty_target_is_refused_and_listed(
-    runner: CliRunner, workdir: Path
-) -> None:
+def test_existing_non_empty_target_is_refused_and_listed(runner: CliRunner, workdir: Path) -> None:
     (workdir / "taken").mkdir()
     (workdir / "taken" / "keep.txt").write_text("x")
     (workdir / "taken" / "src").mkdir()
@@ -299,9 +298,7 @@ def test_debug_shows_the_traceback(
     assert tree(workdir) == set()
 
 
-def test_no_machine_paths_or_secrets_in_the_answers_file(
-    runner: CliRunner, workdir: Path
-) -> None:
+def test_no_machine_paths_or_secrets_in_the_answers_file(runner: CliRunner, workdir: Path) -> None:
     assert new(runner, "demo", "--yes")[0] == 0
     text = (workdir / "demo" / ".copier-answers.yml").read_text()
     assert "SECRET" not in text.upper().replace("SECURITY", "")

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import tree
 from generator import __version__
 from generator.cli import cli
+
+from conftest import tree
 
 
 def test_json_follows_the_contract_and_writes_nothing(runner: CliRunner, workdir: Path) -> None:

@@ -58,7 +58,10 @@ STATEMENTS = [
     ),
     Statement(A, "beginners: start with Flask", {"experience": "beginner"}, picks("flask")),
     Statement(
-        A, "experienced: Django or FastAPI", {"experience": "experienced"}, picks("django", "fastapi")
+        A,
+        "experienced: Django or FastAPI",
+        {"experience": "experienced"},
+        picks("django", "fastapi"),
     ),
     Statement(A, "customization and control: Flask", {"flexibility": True}, picks("flask")),
     Statement(A, "administrative functionality: Django", {"admin": True}, picks("django")),
@@ -67,84 +70,137 @@ STATEMENTS = [
     Statement(A, "security paramount: Django", {"security": True}, picks("django")),
     Statement(A, "AI and data-driven: FastAPI or Flask", {"kind": "ml-serving"}, picks("fastapi")),
     Statement(A, "Django is overkill for small projects", {"scale": "small"}, avoids="django"),
-    Statement(A, "Tornado: WebSockets, long-lived connections", {"kind": "realtime"},
-              alternative="Tornado"),
-    Statement(A, "Bottle: simple small apps built quickly", {"kind": "prototype"},
-              alternative="Bottle"),
-    Statement(A, "Pyramid: flexible, starts small and grows",
-              {"flexibility": True, "scale": "small"}, alternative="Pyramid"),
+    Statement(
+        A,
+        "Tornado: WebSockets, long-lived connections",
+        {"kind": "realtime"},
+        alternative="Tornado",
+    ),
+    Statement(
+        A, "Bottle: simple small apps built quickly", {"kind": "prototype"}, alternative="Bottle"
+    ),
+    Statement(
+        A,
+        "Pyramid: flexible, starts small and grows",
+        {"flexibility": True, "scale": "small"},
+        alternative="Pyramid",
+    ),
     # B: Django vs Flask vs FastAPI: Python's Web Framework Showdown
     Statement(B, "full web application: Django", {"kind": "web-app"}, picks("django")),
     Statement(B, "admin panels: Django", {"admin": True}, picks("django")),
-    Statement(B, "complex models with relationships: Django", {"complex_data": True},
-              picks("django")),
+    Statement(
+        B, "complex models with relationships: Django", {"complex_data": True}, picks("django")
+    ),
     Statement(B, "team already knows Django", {"team_knows": "django"}, picks("django")),
     Statement(B, "e-commerce: Django", {"kind": "ecommerce"}, picks("django")),
     Statement(B, "small-to-medium API: Flask", {"kind": "api"}, dispute=("APIs", "flask")),
     Statement(B, "prototype: Flask", {"kind": "prototype"}, picks("flask")),
-    Statement(B, "full control over every dependency: Flask", {"flexibility": True},
-              picks("flask")),
+    Statement(
+        B, "full control over every dependency: Flask", {"flexibility": True}, picks("flask")
+    ),
     Statement(B, "APIs for mobile or SPA front ends: FastAPI", {"kind": "api"}, picks("fastapi")),
     Statement(B, "performance: FastAPI", {"performance": True}, picks("fastapi")),
     Statement(B, "async and WebSockets: FastAPI", {"async": True}, picks("fastapi")),
-    Statement(B, "microservices: Flask if the team knows it",
-              {"kind": "microservice", "team_knows": "flask"}, picks("flask")),
-    Statement(B, "microservices: FastAPI for greenfield",
-              {"kind": "microservice", "team_knows": "none"}, picks("fastapi")),
+    Statement(
+        B,
+        "microservices: Flask if the team knows it",
+        {"kind": "microservice", "team_knows": "flask"},
+        picks("flask"),
+    ),
+    Statement(
+        B,
+        "microservices: FastAPI for greenfield",
+        {"kind": "microservice", "team_knows": "none"},
+        picks("fastapi"),
+    ),
     Statement(B, "ML model serving: FastAPI", {"kind": "ml-serving"}, picks("fastapi")),
     Statement(B, "learning: start with Flask", {"kind": "learning"}, picks("flask")),
-    Statement(B, "async with Flask habits: Quart", {"async": True, "team_knows": "flask"},
-              alternative="Quart"),
+    Statement(
+        B,
+        "async with Flask habits: Quart",
+        {"async": True, "team_knows": "flask"},
+        alternative="Quart",
+    ),
     # C: Django vs Flask vs FastAPI: Choosing the Right Python Web Framework in 2025
     Statement(C, "CMS: Django", {"kind": "cms"}, picks("django")),
     Statement(C, "e-commerce: Django", {"kind": "ecommerce"}, picks("django")),
     Statement(C, "large teams, enterprise: Django", {"scale": "large"}, picks("django")),
     Statement(C, "complex data models: Django", {"complex_data": True}, picks("django")),
     Statement(C, "security a top priority: Django", {"security": True}, picks("django")),
-    Statement(C, "monolith rather than microservices: Django", {"architecture": "monolith"},
-              picks("django")),
+    Statement(
+        C,
+        "monolith rather than microservices: Django",
+        {"architecture": "monolith"},
+        picks("django"),
+    ),
     Statement(C, "small to medium applications: Flask", {"scale": "small"}, picks("flask")),
     Statement(C, "maximum flexibility: Flask", {"flexibility": True}, picks("flask")),
     Statement(C, "prototyping: Flask", {"kind": "prototype"}, picks("flask")),
     Statement(C, "new to web development: Flask", {"experience": "beginner"}, picks("flask")),
-    Statement(C, "high-performance API: FastAPI", {"kind": "api", "performance": True},
-              picks("fastapi")),
+    Statement(
+        C, "high-performance API: FastAPI", {"kind": "api", "performance": True}, picks("fastapi")
+    ),
     Statement(C, "asynchronous processing: FastAPI", {"async": True}, picks("fastapi")),
-    Statement(C, "microservices architecture: FastAPI", {"architecture": "microservices"},
-              picks("fastapi")),
-    Statement(C, "microservices: FastAPI", {"kind": "microservice"},
-              dispute=("microservices", "fastapi")),
+    Statement(
+        C,
+        "microservices architecture: FastAPI",
+        {"architecture": "microservices"},
+        picks("fastapi"),
+    ),
+    Statement(
+        C, "microservices: FastAPI", {"kind": "microservice"}, dispute=("microservices", "fastapi")
+    ),
     Statement(C, "real-time, WebSockets: FastAPI", {"kind": "realtime"}, picks("fastapi")),
-    Statement(C, "serverless: Flask is the traditional choice", {"deploy": "serverless"},
-              picks("flask")),
+    Statement(
+        C, "serverless: Flask is the traditional choice", {"deploy": "serverless"}, picks("flask")
+    ),
     Statement(C, "serverless: Django is challenging", {"deploy": "serverless"}, avoids="django"),
     # D: Python MVF: Most Valubale Frameworks
-    Statement(D, "Django not recommended for smaller projects", {"scale": "small"},
-              avoids="django"),
-    Statement(D, "Flask helps less experienced developers", {"experience": "beginner"},
-              picks("flask")),
+    Statement(
+        D, "Django not recommended for smaller projects", {"scale": "small"}, avoids="django"
+    ),
+    Statement(
+        D, "Flask helps less experienced developers", {"experience": "beginner"}, picks("flask")
+    ),
     Statement(D, "Flask has no CSRF protection", {"security": True}, avoids="flask"),
     Statement(D, "big projects that need to scale: Django", {"scale": "large"}, picks("django")),
     Statement(D, "smaller, lightweight services: Flask", {"scale": "small"}, picks("flask")),
-    Statement(D, "smaller projects centred on APIs: FastAPI", {"kind": "api", "scale": "small"},
-              picks("fastapi")),
-    Statement(D, "Flask sets up in minutes, Django in hours", {"kind": "prototype"},
-              picks("flask")),
-    Statement(D, "Flask services scale out better than monoliths",
-              {"architecture": "microservices"}, dispute=("microservices", "flask")),
+    Statement(
+        D,
+        "smaller projects centred on APIs: FastAPI",
+        {"kind": "api", "scale": "small"},
+        picks("fastapi"),
+    ),
+    Statement(
+        D, "Flask sets up in minutes, Django in hours", {"kind": "prototype"}, picks("flask")
+    ),
+    Statement(
+        D,
+        "Flask services scale out better than monoliths",
+        {"architecture": "microservices"},
+        dispute=("microservices", "flask"),
+    ),
     # E: Which Python Web Framework Should You Choose: Django, Flask, or FastAPI?
-    Statement(E, "large, complex, content-heavy platforms: Django",
-              {"kind": "cms", "scale": "large"}, picks("django")),
+    Statement(
+        E,
+        "large, complex, content-heavy platforms: Django",
+        {"kind": "cms", "scale": "large"},
+        picks("django"),
+    ),
     Statement(E, "prototypes: Flask", {"kind": "prototype"}, picks("flask")),
     Statement(E, "REST APIs: Flask", {"kind": "api"}, dispute=("APIs", "flask")),
-    Statement(E, "high-performance APIs: FastAPI", {"kind": "api", "performance": True},
-              picks("fastapi")),
-    Statement(E, "real-time apps (chat, streaming, IoT): FastAPI", {"kind": "realtime"},
-              picks("fastapi")),
-    Statement(E, "rapid prototyping: FastAPI", {"kind": "prototype"},
-              dispute=("prototyping", "fastapi")),
-    Statement(E, "scalable systems: FastAPI", {"scale": "large"},
-              dispute=("scalability", "fastapi")),
+    Statement(
+        E, "high-performance APIs: FastAPI", {"kind": "api", "performance": True}, picks("fastapi")
+    ),
+    Statement(
+        E, "real-time apps (chat, streaming, IoT): FastAPI", {"kind": "realtime"}, picks("fastapi")
+    ),
+    Statement(
+        E, "rapid prototyping: FastAPI", {"kind": "prototype"}, dispute=("prototyping", "fastapi")
+    ),
+    Statement(
+        E, "scalable systems: FastAPI", {"scale": "large"}, dispute=("scalability", "fastapi")
+    ),
     Statement(E, "large, complex platforms: Django", {"scale": "large"}, picks("django")),
 ]
 

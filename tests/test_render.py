@@ -1,0 +1,109 @@
+"""Rendering the template itself (pytest-copie): each tree renders complete, parseable files."""
+
+from __future__ import annotations
+
+import json
+import py_compile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.questions import check_consistency
+
+FRAMEWORKS = ["django", "flask", "fastapi"]
+
+
+def render(copie: Any, **answers: Any) -> Path:
+    result = copie.copy(extra_answers={"project_name": "demo", **answers})
+    assert result.exit_code == 0, result.exception
+    project: Path = result.project_dir
+    return project
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None:
+    project = render(copie, framework=framework)
+    files = [p for p in project.rglob("*") if p.is_file()]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not path.name.endswith(".jinja"), path
+        assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
+        if text:  # empty placeholders (.gitkeep) aside, files end with exactly one newline
+            assert text.endswith("\n") and not text.endswith("\n\n"), f"bad ending: {path}"
+        if path.suffix == ".py":
+            py_compile.compile(str(path), doraise=True)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+    names = {p.relative_to(project).as_posix() for p in files}
+    shared = {
+        "README.md", "Dockerfile", "compose.yaml", ".dockerignore", ".env.example",
+        ".gitignore", ".gitattributes", ".pre-commit-config.yaml", ".github/workflows/ci.yml",
+        "Makefile", "pyproject.toml", "mkdocs.yml", "LICENSE", "docs/index.md",
+        "docs/decisions/0001-web-framework.md", ".copier-answers.yml",
+    }  # fmt: skip
+    assert shared <= names
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_makefile_has_the_shared_targets(copie: Any, framework: str) -> None:
+    makefile = (render(copie, framework=framework) / "Makefile").read_text()
+    for target in ("install", "dev", "test", "lint", "format", "typecheck", "migrate", "docs"):
+        assert f"\n{target}:\n\t" in makefile
+    assert "\n    " not in makefile.split(".PHONY", 1)[1]  # recipes are tab-indented
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
+    text = (render(copie, framework=framework) / ".env.example").read_text()
+    names = {line.split("=", 1)[0] for line in text.splitlines() if "=" in line}
+    assert names == {
+        "SECRET_KEY", "DATABASE_URL", "DEBUG", "ALLOWED_HOSTS", "CORS_ORIGINS",
+        "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "LOG_LEVEL", "WEB_CONCURRENCY", "PORT",
+    }  # fmt: skip
+    assert "SECRET_KEY=change-me" in text
+
+
+def test_answers_file_stores_answers_not_computed_values(copie: Any) -> None:
+    project = render(copie, framework="flask", kind="api")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["kind"] == "api" and answers["framework"] == "flask"
+    for computed in ("project_slug", "dist_name", "realtime", "fwgen_decision"):
+        assert computed not in answers
+
+
+def test_plain_copier_copy_records_a_manual_decision(copie: Any) -> None:
+    record = render(copie, framework="django") / "docs/decisions/0001-web-framework.md"
+    assert "chosen directly in the template questionnaire" in record.read_text()
+
+
+@pytest.mark.parametrize(
+    ("license_id", "marker"),
+    [
+        ("MIT", "MIT License"),
+        ("Apache-2.0", "Apache License"),
+        ("BSD-3-Clause", "BSD 3-Clause License"),
+        ("Proprietary", "All rights reserved"),
+    ],
+)
+def test_every_license_renders(copie: Any, license_id: str, marker: str) -> None:
+    project = render(copie, framework="flask", license=license_id)
+    assert marker in (project / "LICENSE").read_text()
+    expression = tomllib.loads((project / "pyproject.toml").read_text())["project"]["license"]
+    assert expression == ("LicenseRef-Proprietary" if license_id == "Proprietary" else license_id)
+
+
+def test_python_version_reaches_the_image_and_the_project(copie: Any) -> None:
+    project = render(copie, framework="fastapi", python_version="3.12")
+    assert "FROM python:3.12-slim AS build" in (project / "Dockerfile").read_text()
+    assert 'requires-python = ">=3.12"' in (project / "pyproject.toml").read_text()
+
+
+def test_copier_questions_match_the_recommender_criteria(template: Path) -> None:
+    assert check_consistency(template) == []
