@@ -33,7 +33,7 @@ def recommendation_text(rec: Recommendation, flips: list[Flip], *, max_flips: in
     top = max(max(rec.scores.values()), 1)
     for fw in sorted(rec.scores, key=lambda f: -rec.scores[f]):
         bar = "#" * max(0, round(12 * rec.scores[fw] / top))
-        lines.append(f"  {LABELS[fw]:<8} {rec.scores[fw]:>4}  {bar}")
+        lines.append(f"  {LABELS[fw]:<8} {rec.scores[fw]:>4}  {bar}".rstrip())
     if rec.tie_break:
         lines += ["", f"Tie: {rec.tie_break}"]
 
