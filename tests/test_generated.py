@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+
 from harness import require, run, uv_sync
 
 pytestmark = pytest.mark.slow
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize(
     ("framework", "kind"), [("fastapi", "api"), ("django", "cms"), ("flask", "prototype")]
 )
-def test_generated_project_passes_its_own_checks(
-    workdir: Path, framework: str, kind: str
-) -> None:
+def test_generated_project_passes_its_own_checks(workdir: Path, framework: str, kind: str) -> None:
     result = CliRunner().invoke(cli, ["new", "demo", "--yes", "--kind", kind])
     assert result.exit_code == 0, result.output
     project = workdir / "demo"
