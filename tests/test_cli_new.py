@@ -271,13 +271,19 @@ def test_ctrl_c_during_render_leaves_nothing(
     assert tree(workdir) == set()
 
 
-def test_keep_on_failure_keeps_the_partial_project(
-    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing .env fails after the project was rendered into the staging directory."""
+
     def broken(project: Path) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(render, "write_env", broken)
+
+
+def test_keep_on_failure_keeps_the_partial_project(
+    runner: CliRunner, workdir: Path, disk_full: None
+) -> None:
     exit_code, out = new(runner, "half", "--yes", "--keep-on-failure")
     assert exit_code == 1
     assert "error: OSError: disk full (run with --debug for the traceback)" in out
@@ -286,13 +292,7 @@ def test_keep_on_failure_keeps_the_partial_project(
     assert (kept / "project" / "pyproject.toml").is_file()
 
 
-def test_debug_shows_the_traceback(
-    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(project: Path) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(render, "write_env", broken)
+def test_debug_shows_the_traceback(runner: CliRunner, workdir: Path, disk_full: None) -> None:
     result = runner.invoke(cli, ["--debug", "new", "half", "--yes"])
     assert isinstance(result.exception, OSError)
     assert tree(workdir) == set()
