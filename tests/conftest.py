@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -60,3 +61,34 @@ def all_files_text(root: Path) -> str:
 
 
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from starters import matrix
+
+    projects, note = matrix()
+    return note or f"option matrix: {len(projects)} projects, the full product"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every check of one generated project on one xdist worker (it owns the venv)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "built" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(callspec.params["built"].id))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per generated project: each check and its seconds, failures marked."""
+    rows: dict[str, list[str]] = {}
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for key, value in getattr(report, "user_properties", []):
+                if key == "fwgen_check":
+                    project, check, seconds = value
+                    mark = "" if outcome == "passed" else "!"
+                    rows.setdefault(project, []).append(f"{check}{mark} {seconds:.1f}s")
+    if rows:
+        terminalreporter.section("generated projects (check seconds)")
+        for project in sorted(rows):
+            terminalreporter.write_line(f"{project:<28} " + ", ".join(rows[project]))

@@ -99,11 +99,23 @@ def test_framework_override_is_recorded_against_the_recommendation(
 
 def test_every_answer_from_flags_and_data_needs_no_yes(runner: CliRunner, workdir: Path) -> None:
     code, out = new(
-        runner, "full", "--framework", "django",
-        "--data", "description=Blog engine", "--data", "author_name=Ada",
-        "--data", "author_email=ada@example.com", "--data", "python_version=3.12",
-        "--data", "license=BSD-3-Clause", "--data", "database=postgresql",
-    )  # fmt: skip
+        runner,
+        "full",
+        "--framework",
+        "django",
+        "--data",
+        "description=Blog engine",
+        "--data",
+        "author_name=Ada",
+        "--data",
+        "author_email=ada@example.com",
+        "--data",
+        "python_version=3.12",
+        "--data",
+        "license=BSD-3-Clause",
+        "--data",
+        "database=postgresql",
+    )
     assert code == 0, out
     recorded = answers(workdir / "full")
     assert recorded["description"] == "Blog engine"

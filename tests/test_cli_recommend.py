@@ -25,11 +25,27 @@ def test_json_follows_the_contract_and_writes_nothing(runner: CliRunner, workdir
 
 def test_every_criterion_flag_is_accepted(runner: CliRunner) -> None:
     args = [
-        "recommend", "--kind", "cms", "--scale", "large", "--experience", "experienced",
-        "--team-knows", "django", "--admin", "--no-async", "--no-performance", "--security",
-        "--complex-data", "--deploy", "server", "--architecture", "monolith",
-        "--no-flexibility", "--json",
-    ]  # fmt: skip
+        "recommend",
+        "--kind",
+        "cms",
+        "--scale",
+        "large",
+        "--experience",
+        "experienced",
+        "--team-knows",
+        "django",
+        "--admin",
+        "--no-async",
+        "--no-performance",
+        "--security",
+        "--complex-data",
+        "--deploy",
+        "server",
+        "--architecture",
+        "monolith",
+        "--no-flexibility",
+        "--json",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

@@ -14,9 +14,14 @@ import yaml
 def spawn(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> pexpect.spawn:
     environ = {**os.environ, "COLUMNS": "120", **(env or {})}
     child = pexpect.spawn(
-        sys.executable, ["-m", "generator", *args], cwd=str(cwd), env=environ,
-        encoding="utf-8", timeout=30, dimensions=(50, 160),
-    )  # fmt: skip
+        sys.executable,
+        ["-m", "generator", *args],
+        cwd=str(cwd),
+        env=environ,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 160),
+    )
     child.logfile_read = open(cwd.parent / "pty.log", "a")  # noqa: SIM115 - closed with the child
     return child
 
@@ -96,14 +101,42 @@ def test_picking_another_framework(workdir: Path, pythonpath: None) -> None:
     child.expect(pexpect.EOF)
     # --yes on a terminal asks nothing; now ask only the framework question.
     child = spawn(
-        ["new", "svc2", "--kind", "api", "--scale", "small", "--experience", "intermediate",
-         "--team-knows", "none", "--no-admin", "--no-async", "--no-performance",
-         "--no-security", "--no-complex-data", "--deploy", "container",
-         "--architecture", "monolith", "--no-flexibility",
-         "--data", "description=x", "--data", "author_name=A", "--data", "author_email=a@b.co",
-         "--data", "python_version=3.13", "--data", "license=MIT", "--data", "database=sqlite"],
+        [
+            "new",
+            "svc2",
+            "--kind",
+            "api",
+            "--scale",
+            "small",
+            "--experience",
+            "intermediate",
+            "--team-knows",
+            "none",
+            "--no-admin",
+            "--no-async",
+            "--no-performance",
+            "--no-security",
+            "--no-complex-data",
+            "--deploy",
+            "container",
+            "--architecture",
+            "monolith",
+            "--no-flexibility",
+            "--data",
+            "description=x",
+            "--data",
+            "author_name=A",
+            "--data",
+            "author_email=a@b.co",
+            "--data",
+            "python_version=3.13",
+            "--data",
+            "license=MIT",
+            "--data",
+            "database=sqlite",
+        ],
         workdir,
-    )  # fmt: skip
+    )
     child.expect("Recommended: ")
     child.expect(r"Use which framework\?")
     child.expect("Choice")

@@ -1,0 +1,119 @@
+"""What the harness checks, per starter, and the option matrix it checks them over.
+
+A starter plugs in with one declaration: where its settings read environment variables. Its
+commands come from the generated project itself (Dockerfile CMD and build steps, compose's
+migrate step, the Makefile's check-migrations), so they are never written twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Options every starter offers, with the values the matrix covers. A new template option joins
+# the matrix by being added here (or to one starter's `options`).
+COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
+    "database": ("sqlite", "postgresql"),
+    "python_version": ("3.12", "3.13"),
+}
+# The most projects one CI run checks in full; beyond it the matrix is reduced pairwise.
+MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))
+
+
+@dataclass(frozen=True)
+class Starter:
+    framework: str
+    settings_sources: Callable[[Path, str], list[Path]]
+    options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+STARTERS = {
+    "django": Starter(
+        "django",
+        lambda project, slug: [
+            *sorted(project.glob("config/settings/*.py")),
+            project / "gunicorn.conf.py",
+        ],
+    ),
+    "flask": Starter(
+        "flask",
+        lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
+    ),
+    "fastapi": Starter(
+        "fastapi",
+        lambda project, slug: [project / "app" / "core" / "config.py"],
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    framework: str
+    answers: tuple[tuple[str, str], ...]
+
+    @property
+    def id(self) -> str:
+        return "-".join([self.framework, *(v.replace(".", "") for _, v in self.answers)])
+
+    def get(self, name: str) -> str:
+        return dict(self.answers)[name]
+
+
+def _full(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
+    names = sorted(options)
+    return [
+        dict(zip(names, values, strict=True))
+        for values in itertools.product(*(options[n] for n in names))
+    ]
+
+
+def _pairwise(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
+    """A greedy covering set: every pair of option values appears in some row."""
+    names = sorted(options)
+    needed = {
+        ((a, va), (b, vb))
+        for a, b in itertools.combinations(names, 2)
+        for va in options[a]
+        for vb in options[b]
+    }
+    rows: list[dict[str, str]] = []
+    candidates = _full(options)
+    while needed:
+        best = max(
+            candidates,
+            key=lambda row: sum(
+                ((a, row[a]), (b, row[b])) in needed for a, b in itertools.combinations(names, 2)
+            ),
+        )
+        rows.append(best)
+        needed -= {((a, best[a]), (b, best[b])) for a, b in itertools.combinations(names, 2)}
+    return rows
+
+
+def matrix(limit: int = MAX_PROJECTS) -> tuple[list[Variant], str | None]:
+    """Every framework x option combination; pairwise only if that exceeds the limit."""
+    full: list[Variant] = []
+    per_framework: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, starter in STARTERS.items():
+        options = {**COMMON_OPTIONS, **starter.options}
+        per_framework[name] = options
+        full += [Variant(name, tuple(sorted(row.items()))) for row in _full(options)]
+    if len(full) <= limit:
+        return full, None
+    reduced = [
+        Variant(name, tuple(sorted(row.items())))
+        for name, options in per_framework.items()
+        for row in _pairwise(options)
+    ]
+    note = (
+        f"option matrix reduced pairwise: {len(full)} combinations exceed the limit of "
+        f"{limit}; checking {len(reduced)} that cover every pair of option values"
+    )
+    return reduced, note
+
+
+def variants() -> Iterator[Variant]:
+    yield from matrix()[0]

@@ -1,0 +1,245 @@
+"""The harness catches what it claims to: each check fails on a deliberately broken project."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starters import COMMON_OPTIONS, _pairwise, matrix
+
+from generator.cli import cli
+
+import harness
+from harness import CheckFailed
+
+# The fault-injection tests share one generated project: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("harness-faults")
+
+# ---- units ---------------------------------------------------------------------------------
+
+DOCKERFILE = """\
+# syntax=docker/dockerfile:1
+FROM python:3.13-slim AS build
+ENV PATH="/app/.venv/bin:$PATH"
+RUN --mount=type=cache,target=/root/.cache/uv \\
+    uv sync --locked --no-dev
+RUN DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py collectstatic --noinput
+
+FROM python:3.13-slim AS runtime
+ENV DEBUG=false \\
+    PORT=8000
+CMD ["gunicorn", "config.wsgi"]
+"""
+
+
+def test_dockerfile_parse_reads_build_steps_runtime_env_and_cmd() -> None:
+    parsed = harness.Dockerfile.parse(DOCKERFILE)
+    assert parsed.build_runs == [
+        "uv sync --locked --no-dev",
+        "DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py collectstatic --noinput",
+    ]
+    assert parsed.runtime_env == {"DEBUG": "false", "PORT": "8000"}
+    assert parsed.cmd == ["gunicorn", "config.wsgi"]
+
+
+def test_dockerfile_shell_form_cmd_is_refused() -> None:
+    with pytest.raises(CheckFailed, match="exec"):
+        harness.Dockerfile.parse(DOCKERFILE.replace('["gunicorn", "config.wsgi"]', "gunicorn x"))
+
+
+def test_full_matrix_fits_and_is_not_reduced() -> None:
+    projects, note = matrix()
+    assert note is None
+    assert len(projects) == 3 * 2 * 2
+
+
+def test_pairwise_reduction_is_printed_and_covers_every_pair() -> None:
+    projects, note = matrix(limit=6)
+    assert note is not None and "reduced pairwise" in note
+    # With two options per starter, covering every pair needs the whole product.
+    assert len(projects) == 12
+    options = {**COMMON_OPTIONS, "extra": ("a", "b", "c")}
+    rows = _pairwise(options)
+    for a, b in itertools.combinations(sorted(options), 2):
+        for va, vb in itertools.product(options[a], options[b]):
+            assert any(r[a] == va and r[b] == vb for r in rows)
+    assert len(rows) < len(list(itertools.product(*options.values())))
+
+
+def test_env_reads_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "settings.py"
+    path.write_text(
+        'A = env.str("SECRET_KEY")\nB = environ.get("LOG_LEVEL", "x")\nC = env("DEBUG")\n'
+    )
+    assert harness.env_names_read([path]) == {"SECRET_KEY", "LOG_LEVEL", "DEBUG"}
+
+
+# ---- each check catches its fault ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scratch = tmp_path_factory.mktemp("broken")
+    result = CliRunner().invoke(
+        cli, ["new", "demo", "--yes", "--framework", "fastapi", "--output", str(scratch / "demo")]
+    )
+    assert result.exit_code == 0, result.output
+    harness.sync(scratch / "demo", "3.13")
+    return scratch / "demo"
+
+
+@pytest.fixture
+def project(rendered: Path) -> Iterator[Path]:
+    """The generated project, put back to its committed state after each fault."""
+    yield rendered
+    subprocess.run(["git", "checkout", "--", "."], cwd=rendered, check=True)
+    subprocess.run(
+        ["git", "clean", "-fdq", "-e", ".venv", "-e", "uv.lock", "-e", ".env"],
+        cwd=rendered,
+        check=True,
+    )
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+@pytest.mark.slow
+def test_lint_error_is_caught(project: Path) -> None:
+    harness.lint(project)
+    append(project / "app/db.py", "import os\n")
+    with pytest.raises(CheckFailed, match="ruff check failed"):
+        harness.lint(project)
+
+
+@pytest.mark.slow
+def test_unformatted_code_is_caught(project: Path) -> None:
+    append(project / "app/db.py", "X = {  'a':1 }\n")
+    with pytest.raises(CheckFailed, match="ruff"):
+        harness.lint(project)
+
+
+@pytest.mark.slow
+def test_type_error_is_caught(project: Path) -> None:
+    append(project / "app/db.py", '\n\ndef broken() -> int:\n    return "text"\n')
+    with pytest.raises(CheckFailed, match="mypy failed"):
+        harness.types(project)
+
+
+@pytest.mark.slow
+def test_failing_test_is_caught(project: Path, tmp_path: Path) -> None:
+    (project / "tests/test_broken.py").write_text("def test_broken() -> None:\n    assert 1 == 2\n")
+    with pytest.raises(CheckFailed, match="the project's tests failed"):
+        harness.project_tests(project, f"sqlite:///{tmp_path}/t.sqlite3")
+
+
+@pytest.mark.slow
+def test_missing_migration_is_caught(project: Path, tmp_path: Path) -> None:
+    harness.migrations_match(project, f"sqlite:///{tmp_path}/ok.sqlite3")
+    append(
+        project / "app/db.py",
+        "\n\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n\n"
+        "class Widget(Base):\n    __tablename__ = 'widget'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n",
+    )
+    with pytest.raises(CheckFailed, match="migrations check failed"):
+        harness.migrations_match(project, f"sqlite:///{tmp_path}/missing.sqlite3")
+
+
+@pytest.mark.slow
+def test_server_error_on_an_endpoint_is_caught(project: Path, tmp_path: Path) -> None:
+    append(
+        project / "app/api/health.py",
+        '\n\n@router.get("/boom")\nasync def boom() -> Health:\n'
+        '    raise RuntimeError("broken on purpose")\n',
+    )
+    prod = harness.Production.build(project, tmp_path / "venv", "3.13")
+    settings = {
+        "SECRET_KEY": "s" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(harness.free_port()),
+        "WEB_CONCURRENCY": "1",
+    }
+    server = prod.start(settings, tmp_path / "server.log")
+    try:
+        server.wait_healthy()
+        harness.probes(server)  # the probes themselves still pass
+        with pytest.raises(CheckFailed, match="schemathesis failed") as caught:
+            harness.schemathesis(server, tmp_path, max_examples=5)
+        assert "/boom" in str(caught.value)
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_unready_app_is_caught(project: Path, tmp_path: Path) -> None:
+    prod = harness.Production.build(project, tmp_path / "venv", "3.13")
+    settings = {
+        "SECRET_KEY": "s" * 50,
+        "DATABASE_URL": "postgresql://nobody:nothing@127.0.0.1:9/none",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(harness.free_port()),
+        "WEB_CONCURRENCY": "1",
+    }
+    server = prod.start(settings, tmp_path / "server.log")
+    try:
+        server.wait_healthy()
+        with pytest.raises(CheckFailed, match="GET /ready answered 503"):
+            harness.probes(server)
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_app_that_accepts_the_placeholder_secret_is_caught(project: Path, tmp_path: Path) -> None:
+    main = project / "app/__main__.py"
+    main.write_text(main.read_text().replace("    if problems:\n", "    if False:\n"))
+    prod = harness.Production.build(project, tmp_path / "venv", "3.13")
+    settings = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(harness.free_port()),
+        "WEB_CONCURRENCY": "1",
+    }
+    with pytest.raises(CheckFailed, match="placeholder SECRET_KEY"):
+        harness.refuses_placeholder_secret(prod, settings, tmp_path / "refuse.log")
+
+
+@pytest.mark.slow
+def test_dockerfile_lint_is_caught(project: Path) -> None:
+    harness.hadolint(project)
+    dockerfile = project / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("USER 10001:10001\n", "RUN apt-get install curl\n")
+    )
+    with pytest.raises(CheckFailed, match="hadolint failed"):
+        harness.hadolint(project)
+
+
+@pytest.mark.slow
+def test_invalid_compose_file_is_caught(project: Path) -> None:
+    harness.schemas(project)
+    append(project / "compose.yaml", "not_a_compose_key: true\n")
+    with pytest.raises(CheckFailed, match="compose schema failed"):
+        harness.schemas(project)
+
+
+def test_undocumented_setting_is_caught(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text("SECRET_KEY=change-me\n# OPTIONAL=1\n")
+    harness.env_example_covers(tmp_path, {"SECRET_KEY", "OPTIONAL"})
+    with pytest.raises(CheckFailed, match="LOG_LEVEL"):
+        harness.env_example_covers(tmp_path, {"SECRET_KEY", "LOG_LEVEL"})
+
+
+@pytest.mark.slow
+def test_leaked_secret_is_caught(project: Path) -> None:
+    harness.secrets_stay_private(project)
+    secret = (project / ".env").read_text().split("SECRET_KEY=", 1)[1].splitlines()[0]
+    append(project / "README.md", f"\nsecret: {secret}\n")
+    with pytest.raises(CheckFailed, match=r"appears in README\.md"):
+        harness.secrets_stay_private(project)
