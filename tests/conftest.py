@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.template import template_root
@@ -50,6 +53,18 @@ def tree(root: Path) -> set[str]:
     if not root.exists():
         return set()
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+def parse_by_suffix(path: Path, text: str) -> None:
+    """Compile Python, parse TOML, YAML and JSON; raise on the first that does not parse."""
+    if path.suffix == ".py":
+        compile(text, str(path), "exec")
+    elif path.suffix == ".toml":
+        tomllib.loads(text)
+    elif path.suffix in {".yml", ".yaml"}:
+        yaml.safe_load(text)
+    elif path.suffix == ".json":
+        json.loads(text)
 
 
 def all_files_text(root: Path) -> str:

@@ -8,7 +8,6 @@ come back exactly as typed.
 from __future__ import annotations
 
 import ast
-import json
 import shutil
 import tempfile
 import tomllib
@@ -23,6 +22,8 @@ from hypothesis import strategies as st
 from generator.errors import UsageError
 from generator.naming import check_name
 from generator.render import render
+
+from conftest import parse_by_suffix
 
 TRICKY = [
     '"', "'", "\\", "\\n", "{{ 7*7 }}", "{% raw %}", "{# c #}", "${x}", "%(x)s", "é", "ß",
@@ -57,15 +58,7 @@ def check_tree(project: Path) -> None:
     for path in project.rglob("*"):
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in {".yml", ".yaml"}:
-            yaml.safe_load(text)
-        elif path.suffix == ".json":
-            json.loads(text)
+        parse_by_suffix(path, path.read_text(encoding="utf-8"))
 
 
 def python_literal(path: Path, name: str) -> Any:

@@ -104,6 +104,18 @@ def project(rendered: Path) -> Iterator[Path]:
     )
 
 
+def prod_settings(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """Production settings for one run on loopback: SQLite, one worker, a real secret."""
+    return {
+        "SECRET_KEY": "s" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(harness.free_port()),
+        "WEB_CONCURRENCY": "1",
+        **overrides,
+    }
+
+
 def append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
@@ -158,13 +170,7 @@ def test_server_error_on_an_endpoint_is_caught(project: Path, tmp_path: Path) ->
         '    raise RuntimeError("broken on purpose")\n',
     )
     prod = harness.Production.build(project, tmp_path / "venv", "3.13")
-    settings = {
-        "SECRET_KEY": "s" * 50,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PORT": str(harness.free_port()),
-        "WEB_CONCURRENCY": "1",
-    }
+    settings = prod_settings(tmp_path)
     server = prod.start(settings, tmp_path / "server.log")
     try:
         server.wait_healthy()
@@ -179,13 +185,7 @@ def test_server_error_on_an_endpoint_is_caught(project: Path, tmp_path: Path) ->
 @pytest.mark.slow
 def test_unready_app_is_caught(project: Path, tmp_path: Path) -> None:
     prod = harness.Production.build(project, tmp_path / "venv", "3.13")
-    settings = {
-        "SECRET_KEY": "s" * 50,
-        "DATABASE_URL": "postgresql://nobody:nothing@127.0.0.1:9/none",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PORT": str(harness.free_port()),
-        "WEB_CONCURRENCY": "1",
-    }
+    settings = prod_settings(tmp_path, DATABASE_URL="postgresql://nobody:nothing@127.0.0.1:9/none")
     server = prod.start(settings, tmp_path / "server.log")
     try:
         server.wait_healthy()
@@ -200,12 +200,7 @@ def test_app_that_accepts_the_placeholder_secret_is_caught(project: Path, tmp_pa
     main = project / "app/__main__.py"
     main.write_text(main.read_text().replace("    if problems:\n", "    if False:\n"))
     prod = harness.Production.build(project, tmp_path / "venv", "3.13")
-    settings = {
-        "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PORT": str(harness.free_port()),
-        "WEB_CONCURRENCY": "1",
-    }
+    settings = prod_settings(tmp_path)
     with pytest.raises(CheckFailed, match="placeholder SECRET_KEY"):
         harness.refuses_placeholder_secret(prod, settings, tmp_path / "refuse.log")
 

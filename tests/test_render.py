@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,8 @@ import pytest
 import yaml
 
 from generator.questions import check_consistency
+
+from conftest import parse_by_suffix
 
 FRAMEWORKS = ["django", "flask", "fastapi"]
 
@@ -32,14 +33,7 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
         assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
         if text:  # empty placeholders (.gitkeep) aside, files end with exactly one newline
             assert text.endswith("\n") and not text.endswith("\n\n"), f"bad ending: {path}"
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in {".yml", ".yaml"}:
-            yaml.safe_load(text)
-        elif path.suffix == ".json":
-            json.loads(text)
+        parse_by_suffix(path, text)
     names = {p.relative_to(project).as_posix() for p in files}
     shared = {
         "README.md",
