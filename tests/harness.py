@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -337,7 +338,16 @@ class Response:
 
 
 def http_get(url: str, timeout: float = 5) -> Response:
-    request = urllib.request.Request(url, headers=PROXY_HEADERS)
+    return http_request(urllib.request.Request(url, headers=PROXY_HEADERS), timeout)
+
+
+def http_post(url: str, body: bytes, content_type: str, timeout: float = 10) -> Response:
+    headers = {**PROXY_HEADERS, "Content-Type": content_type}
+    return http_request(urllib.request.Request(url, body, headers, method="POST"), timeout)
+
+
+def http_request(request: urllib.request.Request, timeout: float) -> Response:
+    """Send to the app on loopback; an HTTP error status is an answer, not an exception."""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return Response(answer.status, _lower(answer.headers.items()), answer.read())
@@ -485,9 +495,42 @@ def probes(server: Server) -> None:
         raise CheckFailed(f"GET /docs answered {docs.status} {docs.headers.get('content-type')}")
 
 
+REGISTER_PATH = "/api/v1/auth/register"
+TOKEN_PATH = "/api/v1/auth/token"
+
+
+def access_token(server: Server) -> str | None:
+    """Register a fresh user and log in with the OAuth2 password form (the shared convention).
+
+    None when the app has no such endpoints yet.
+    """
+    schema = server.get("/openapi.json").json()
+    paths = schema.get("paths", {}) if isinstance(schema, dict) else {}
+    if REGISTER_PATH not in paths or TOKEN_PATH not in paths:
+        return None
+    email = f"harness-{secrets.token_hex(6)}@example.com"
+    password = secrets.token_urlsafe(18)
+    body = json.dumps({"email": email, "password": password}).encode()
+    created = http_post(server.base_url + REGISTER_PATH, body, "application/json")
+    if created.status != 201:
+        raise CheckFailed(f"registering a user answered {created.status}: {created.body[:300]!r}")
+    form = urllib.parse.urlencode({"username": email, "password": password}).encode()
+    login = http_post(server.base_url + TOKEN_PATH, form, "application/x-www-form-urlencoded")
+    token = login.json() if login.status == 200 else None
+    if not isinstance(token, dict) or "access_token" not in token:
+        raise CheckFailed(f"logging in answered {login.status}: {login.body[:300]!r}")
+    return str(token["access_token"])
+
+
 def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:
-    """Generated requests against every documented operation: no 5xx, responses as declared."""
+    """Generated requests against every documented operation: no 5xx, responses as declared.
+
+    Authenticated as a freshly registered user when the app has the shared auth endpoints.
+    """
     header = [f"{k}: {v}" for k, v in PROXY_HEADERS.items()]
+    token = access_token(server)
+    if token:
+        header.append(f"Authorization: Bearer {token}")
     args = [
         require("schemathesis"),
         "run",

@@ -45,6 +45,8 @@ STARTERS = {
     "fastapi": Starter(
         "fastapi",
         lambda project, slug: [project / "app" / "core" / "config.py"],
+        # kind=realtime adds the WebSocket feed: both variants are proven.
+        options={"kind": ("web-app", "realtime")},
     ),
 }
 

@@ -5,10 +5,12 @@ import sys
 import uvicorn
 
 from app.core.config import get_settings
+from app.core.logging import configure_logging
 
 
 def main() -> None:
     settings = get_settings()
+    configure_logging(settings.log_level)
     problems = settings.production_problems()
     if problems:
         sys.exit("refusing to start in production: " + "; ".join(problems))
@@ -20,6 +22,8 @@ def main() -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=True,
         forwarded_allow_ips="*",
+        log_config=None,  # keep the JSON logging configured above
+        access_log=False,  # the request middleware logs each request, with its id
     )
 
 

@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import app.models  # noqa: F401 - registers the models on Base.metadata
 from app.core.config import get_settings
 from app.db import Base, create_engine
 

@@ -1,13 +1,28 @@
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
+from app.core import security
 from app.core.config import Settings
+from app.db import Base
 from app.main import create_app
+
+PASSWORD = "correct horse battery staple"
+Headers = dict[str, str]
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still Argon2, with test-sized cost parameters: the suite hashes many passwords."""
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    monkeypatch.setattr(security, "password_hash", cheap)
 
 
 @pytest.fixture
@@ -20,6 +35,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
+    async with application.state.engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
     yield application
     await application.state.engine.dispose()
 
@@ -28,3 +46,38 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as ac:
         yield ac
+
+
+async def login(client: AsyncClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/auth/token", data={"username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+MakeUser = Callable[..., Awaitable[Headers]]
+
+
+@pytest.fixture
+def make_user(client: AsyncClient, app: FastAPI) -> MakeUser:
+    """Register a user (optionally an administrator) and return their auth headers."""
+
+    async def make(email: str = "ada@example.com", *, admin: bool = False) -> Headers:
+        response = await client.post(
+            "/api/v1/auth/register", json={"email": email, "password": PASSWORD}
+        )
+        assert response.status_code == 201, response.text
+        if admin:
+            async with app.state.sessions() as session:
+                from app.models import User
+
+                user = await session.get(User, response.json()["id"])
+                assert user is not None
+                user.is_superuser = True
+                await session.commit()
+        tokens = await login(client, email)
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    return make

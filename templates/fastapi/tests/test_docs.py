@@ -18,3 +18,17 @@ async def test_docs_pages_use_local_assets(client: AsyncClient) -> None:
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
         response = await client.get(f"/static/docs/{asset}")
         assert response.status_code == 200
+
+
+async def test_schema_documents_auth_and_errors(client: AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    flows = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]
+    assert flows["password"]["tokenUrl"] == "/api/v1/auth/token"
+    item = schema["paths"]["/api/v1/items/{item_id}"]["get"]
+    assert {"200", "401", "404", "422"} <= set(item["responses"])
+    assert {op["tags"][0] for path in schema["paths"].values() for op in path.values()} >= {
+        "auth",
+        "users",
+        "items",
+        "health",
+    }

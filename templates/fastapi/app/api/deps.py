@@ -1,0 +1,74 @@
+"""Dependencies shared by the routers: settings, the current user, pagination."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.security import OAuth2PasswordBearer
+
+from app.core.config import Settings
+from app.core.security import InvalidTokenError, decode_token
+from app.db import SessionDep
+from app.models import User
+from app.schemas import ErrorResponse
+
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+
+# Documented error responses, reused by every route that can produce them.
+Responses = dict[int | str, dict[str, Any]]
+UNAUTHORIZED: Responses = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid access token"}
+}
+FORBIDDEN: Responses = {403: {"model": ErrorResponse, "description": "Administrators only"}}
+NOT_FOUND: Responses = {404: {"model": ErrorResponse, "description": "No such item of yours"}}
+CONFLICT: Responses = {
+    409: {"model": ErrorResponse, "description": "That email is already registered"}
+}
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def credentials_error(detail: str = "Could not validate credentials") -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    if not token:
+        raise credentials_error("Not authenticated")
+    try:
+        claims = decode_token(token, "access", settings.secret_key)
+        user = await session.get(User, int(claims["sub"]))
+    except (InvalidTokenError, ValueError):
+        raise credentials_error() from None
+    if user is None or not user.is_active:
+        raise credentials_error()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_admin(user: CurrentUser) -> User:
+    if not user.is_superuser:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Administrators only")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin)]
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip")]

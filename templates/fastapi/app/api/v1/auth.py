@@ -1,0 +1,56 @@
+"""Registration and tokens (OAuth2 password grant, so the docs' Authorize button works)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.api.deps import CONFLICT, SettingsDep, credentials_error
+from app.core.security import InvalidTokenError
+from app.db import SessionDep
+from app.schemas import ErrorResponse, RefreshRequest, TokenPair, UserCreate, UserPublic
+from app.services import tokens, users
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+    summary="Create an account",
+)
+async def register(data: UserCreate, session: SessionDep) -> UserPublic:
+    try:
+        user = await users.create(session, data)
+    except users.EmailTakenError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "That email is already registered") from None
+    return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/token",
+    responses={401: {"model": ErrorResponse, "description": "Wrong email or password"}},
+    summary="Log in: exchange email (as username) and password for a token pair",
+)
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenPair:
+    user = await users.authenticate(session, form.username, form.password)
+    if user is None:
+        raise credentials_error("Incorrect email or password")
+    return await tokens.issue(session, user, settings)
+
+
+@router.post(
+    "/refresh",
+    responses={401: {"model": ErrorResponse, "description": "Invalid, expired or reused"}},
+    summary="Trade a refresh token for a new pair; each refresh token works once",
+)
+async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
+    try:
+        return await tokens.rotate(session, data.refresh_token, settings)
+    except InvalidTokenError:
+        raise credentials_error("Invalid refresh token") from None

@@ -1,0 +1,161 @@
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from httpx import AsyncClient
+
+from app.core.security import ALGORITHM, create_token
+from tests.conftest import PASSWORD, MakeUser, login
+
+SECRET = "x" * 40  # the test settings' secret
+
+
+async def test_register_creates_a_plain_user_even_when_asked_for_more(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": "Eve@Example.com",
+            "password": PASSWORD,
+            "full_name": "Eve",
+            "is_superuser": True,
+            "is_active": False,
+        },
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["email"] == "eve@example.com"
+    assert body["is_superuser"] is False
+    assert body["is_active"] is True
+    assert "password" not in str(body)
+
+
+async def test_register_rejects_a_taken_email(client: AsyncClient, make_user: MakeUser) -> None:
+    await make_user("ada@example.com")
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": "ADA@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": "That email is already registered"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "not-an-email", "password": PASSWORD},
+        {"email": "ok@example.com", "password": "short"},
+        {"email": "ok@example.com"},
+    ],
+)
+async def test_register_validates_input(client: AsyncClient, body: dict[str, str]) -> None:
+    response = await client.post("/api/v1/auth/register", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+async def test_token_accepts_the_oauth2_password_form(
+    client: AsyncClient, make_user: MakeUser
+) -> None:
+    await make_user()
+    tokens = await login(client, "ada@example.com")
+    assert tokens["token_type"] == "bearer"
+    assert tokens["expires_in"] == 900
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("ada@example.com", "wrong password"), ("nobody@x.org", PASSWORD), ("a\x00@x.org", PASSWORD)],
+)
+async def test_token_rejects_bad_credentials(
+    client: AsyncClient, make_user: MakeUser, username: str, password: str
+) -> None:
+    await make_user()
+    response = await client.post(
+        "/api/v1/auth/token", data={"username": username, "password": password}
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_refresh_rotates_and_a_used_token_is_refused(
+    client: AsyncClient, make_user: MakeUser
+) -> None:
+    await make_user()
+    first = await login(client, "ada@example.com")
+    rotated = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+    )
+    assert rotated.status_code == 200
+    second = rotated.json()
+    assert second["refresh_token"] != first["refresh_token"]
+
+    reused = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+    )
+    assert reused.status_code == 401
+    # Reuse means the token leaked: the newer refresh token is revoked as well.
+    after = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+    )
+    assert after.status_code == 401
+
+
+async def test_refresh_rejects_an_access_token(client: AsyncClient, make_user: MakeUser) -> None:
+    await make_user()
+    tokens = await login(client, "ada@example.com")
+    response = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": tokens["access_token"]}
+    )
+    assert response.status_code == 401
+
+
+def forged(claims: dict[str, object], key: str = SECRET, algorithm: str = ALGORITHM) -> str:
+    now = datetime.now(UTC)
+    base = {"sub": "1", "type": "access", "iat": now, "exp": now + timedelta(minutes=5), "jti": "j"}
+    return jwt.encode({**base, **claims}, key, algorithm=algorithm)
+
+
+def unsigned(claims: dict[str, object]) -> str:
+    """A token with `alg: none` and no signature, as an attacker would send it."""
+    return forged(claims, key="", algorithm="none")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(lambda: forged({"exp": datetime.now(UTC) - timedelta(seconds=1)}), id="old"),
+        pytest.param(lambda: forged({}, key="y" * 40), id="wrong-key"),
+        pytest.param(lambda: forged({}) + "x", id="tampered"),
+        pytest.param(lambda: unsigned({}), id="alg-none"),
+        pytest.param(lambda: forged({"type": "refresh"}), id="refresh-as-access"),
+        pytest.param(lambda: forged({"sub": "not-a-number"}), id="bad-subject"),
+        pytest.param(lambda: forged({"sub": "999"}), id="unknown-user"),
+        pytest.param(lambda: "garbage", id="garbage"),
+    ],
+)
+async def test_bad_access_tokens_get_401(
+    client: AsyncClient, make_user: MakeUser, token: object
+) -> None:
+    await make_user()
+    value = token()  # type: ignore[operator]
+    response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_missing_token_gets_401(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/items")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Not authenticated"}
+
+
+async def test_a_real_refresh_token_is_not_an_access_token(
+    client: AsyncClient, make_user: MakeUser
+) -> None:
+    await make_user()
+    refresh = create_token(1, "refresh", 60, SECRET).token
+    response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {refresh}"})
+    assert response.status_code == 401
