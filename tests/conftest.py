@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,16 +58,45 @@ def tree(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
-def parse_by_suffix(path: Path, text: str) -> None:
-    """Compile Python, parse TOML, YAML and JSON; raise on the first that does not parse."""
-    if path.suffix == ".py":
-        compile(text, str(path), "exec")
-    elif path.suffix == ".toml":
-        tomllib.loads(text)
-    elif path.suffix in {".yml", ".yaml"}:
-        yaml.safe_load(text)
-    elif path.suffix == ".json":
-        json.loads(text)
+_COMPILE_ALL = (
+    "import sys\nfor f in sys.argv[1:]:\n    compile(open(f, encoding='utf-8').read(), f, 'exec')\n"
+)
+
+
+@functools.cache
+def project_python() -> str:
+    """An interpreter as new as the generated projects need (3.12+), to compile their code."""
+    if sys.version_info >= (3, 12):
+        return sys.executable
+    import harness
+
+    found = subprocess.run(
+        ["uv", "python", "find", ">=3.12"], env=harness.tool_env(), capture_output=True, text=True
+    ).stdout.strip()
+    if not found:
+        harness.missing("compiling the generated code needs a Python 3.12 or newer")
+    return found
+
+
+def parse_tree(root: Path) -> None:
+    """Compile every Python file (as the project's Python would) and parse TOML, YAML, JSON."""
+    sources = []
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".py":
+            sources.append(str(path))
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+    result = subprocess.run(
+        [project_python(), "-c", _COMPILE_ALL, *sources], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def all_files_text(root: Path) -> str:

@@ -519,7 +519,15 @@ def access_token(server: Server) -> str | None:
     token = login.json() if login.status == 200 else None
     if not isinstance(token, dict) or "access_token" not in token:
         raise CheckFailed(f"logging in answered {login.status}: {login.body[:300]!r}")
-    return str(token["access_token"])
+    access = str(token["access_token"])
+    request = urllib.request.Request(
+        server.base_url + "/api/v1/users/me",
+        headers={**PROXY_HEADERS, "Authorization": f"Bearer {access}"},
+    )
+    me = http_request(request, timeout=10)
+    if me.status != 200:
+        raise CheckFailed(f"the new user's token does not work: GET /api/v1/users/me {me.status}")
+    return access
 
 
 def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:

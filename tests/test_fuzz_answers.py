@@ -23,7 +23,7 @@ from generator.errors import UsageError
 from generator.naming import check_name
 from generator.render import render
 
-from conftest import parse_by_suffix
+from conftest import parse_tree
 
 TRICKY = [
     '"', "'", "\\", "\\n", "{{ 7*7 }}", "{% raw %}", "{# c #}", "${x}", "%(x)s", "é", "ß",
@@ -54,20 +54,13 @@ def answers(framework: str, description: str, author: str) -> dict[str, Any]:
     }
 
 
-def check_tree(project: Path) -> None:
-    for path in project.rglob("*"):
-        if not path.is_file():
-            continue
-        parse_by_suffix(path, path.read_text(encoding="utf-8"))
-
-
-def python_literal(path: Path, name: str) -> Any:
-    """The value of `name=` (a call keyword) or `"NAME":` (a dict key) in a Python file."""
+def python_literal(path: Path, name: str, *, keyword: bool) -> Any:
+    """The value of the first call keyword `name=` (or dict key `"name":`) in a Python file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == name:
+        if keyword and isinstance(node, ast.keyword) and node.arg == name:
             return ast.literal_eval(node.value)
-        if isinstance(node, ast.Dict):
+        if not keyword and isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == name:
                     return ast.literal_eval(value)
@@ -109,7 +102,7 @@ def test_fuzzed_answers_render_intact_or_are_refused(
             return
         event("rendered")
         project = scratch / "p"
-        check_tree(project)
+        parse_tree(project)
         meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
         assert meta["description"] == description
         assert meta["authors"][0]["name"] == author
@@ -118,10 +111,10 @@ def test_fuzzed_answers_render_intact_or_are_refused(
         recorded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
         assert (recorded["description"], recorded["author_name"]) == (description, author)
         if framework == "fastapi":
-            assert python_literal(project / "app/main.py", "description") == description
+            assert python_literal(project / "app/main.py", "description", keyword=True) == description
         elif framework == "django":
             settings_file = project / "config/settings/base.py"
-            assert python_literal(settings_file, "DESCRIPTION") == description
+            assert python_literal(settings_file, "DESCRIPTION", keyword=False) == description
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -171,6 +171,7 @@ def test_server_error_on_an_endpoint_is_caught(project: Path, tmp_path: Path) ->
     )
     prod = harness.Production.build(project, tmp_path / "venv", "3.13")
     settings = prod_settings(tmp_path)
+    prod.migrate(settings)
     server = prod.start(settings, tmp_path / "server.log")
     try:
         server.wait_healthy()

@@ -11,7 +11,7 @@ import yaml
 
 from generator.questions import check_consistency
 
-from conftest import parse_by_suffix
+from conftest import parse_tree
 
 FRAMEWORKS = ["django", "flask", "fastapi"]
 
@@ -33,7 +33,7 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
         assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
         if text:  # empty placeholders (.gitkeep) aside, files end with exactly one newline
             assert text.endswith("\n") and not text.endswith("\n\n"), f"bad ending: {path}"
-        parse_by_suffix(path, text)
+    parse_tree(project)
     names = {p.relative_to(project).as_posix() for p in files}
     shared = {
         "README.md",

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import pytest
 from httpx import AsyncClient
 
@@ -11,6 +13,8 @@ async def test_item_lifecycle(client: AsyncClient, make_user: MakeUser) -> None:
     )
     assert created.status_code == 201
     item = created.json()
+    # Timestamps carry their zone on every database, SQLite included (RFC 3339 date-time).
+    assert datetime.fromisoformat(item["created_at"]).utcoffset() is not None
     url = f"/api/v1/items/{item['id']}"
     assert (await client.get(url, headers=headers)).json()["title"] == "Milk"
     updated = await client.patch(url, headers=headers, json={"title": "Oat milk"})
