@@ -23,6 +23,17 @@ def verify_password(password: str, hashed: str) -> bool:
     return password_hash.verify(password, hashed)
 
 
+_dummy_hashes: dict[int, str] = {}
+
+
+def burn_verification_time(password: str) -> None:
+    """Spend as long as a real check, so an unknown email is not faster than a wrong password."""
+    key = id(password_hash)  # one dummy hash per hasher configuration
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = password_hash.hash("not-a-real-password-only-for-timing")
+    password_hash.verify(password, _dummy_hashes[key])
+
+
 class InvalidTokenError(Exception):
     """The token is missing, malformed, expired, tampered with or of the wrong type."""
 

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.security import hash_password, verify_password
+from app.core.security import burn_verification_time, hash_password, verify_password
 from app.models import User
 from app.schemas import UserCreate, UserUpdate
 
@@ -37,8 +37,7 @@ async def create(session: AsyncSession, data: UserCreate, *, superuser: bool = F
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
     user = await get_by_email(session, email)
     if user is None:
-        # Hash anyway so an unknown email takes as long as a wrong password.
-        verify_password(password, DUMMY_HASH)
+        burn_verification_time(password)
         return None
     if not verify_password(password, user.hashed_password) or not user.is_active:
         return None
@@ -66,6 +65,3 @@ async def page(session: AsyncSession, limit: int, offset: int) -> tuple[list[Use
     total = await session.scalar(select(func.count()).select_from(User))
     rows = await session.scalars(select(User).order_by(User.id).limit(limit).offset(offset))
     return list(rows), total or 0
-
-
-DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
