@@ -111,7 +111,9 @@ def test_fuzzed_answers_render_intact_or_are_refused(
         recorded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
         assert (recorded["description"], recorded["author_name"]) == (description, author)
         if framework == "fastapi":
-            assert python_literal(project / "app/main.py", "description", keyword=True) == description
+            assert (
+                python_literal(project / "app/main.py", "description", keyword=True) == description
+            )
         elif framework == "django":
             settings_file = project / "config/settings/base.py"
             assert python_literal(settings_file, "DESCRIPTION", keyword=False) == description

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -120,26 +120,32 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
 
-@pytest.mark.slow
-def test_lint_error_is_caught(project: Path) -> None:
-    harness.lint(project)
-    append(project / "app/db.py", "import os\n")
-    with pytest.raises(CheckFailed, match="ruff check failed"):
-        harness.lint(project)
+# (the check, the file to break, what to append, what the failure says)
+APPENDED_FAULTS = [
+    pytest.param(harness.lint, "app/db.py", "import os\n", "ruff check failed", id="lint"),
+    pytest.param(harness.lint, "app/db.py", "X = {  'a':1 }\n", "ruff", id="format"),
+    pytest.param(
+        harness.types,
+        "app/db.py",
+        '\n\ndef f() -> int:\n    return "x"\n',
+        "mypy failed",
+        id="types",
+    ),
+    pytest.param(
+        harness.schemas, "compose.yaml", "bad_key: true\n", "compose schema failed", id="compose"
+    ),
+]
 
 
 @pytest.mark.slow
-def test_unformatted_code_is_caught(project: Path) -> None:
-    append(project / "app/db.py", "X = {  'a':1 }\n")
-    with pytest.raises(CheckFailed, match="ruff"):
-        harness.lint(project)
-
-
-@pytest.mark.slow
-def test_type_error_is_caught(project: Path) -> None:
-    append(project / "app/db.py", '\n\ndef broken() -> int:\n    return "text"\n')
-    with pytest.raises(CheckFailed, match="mypy failed"):
-        harness.types(project)
+@pytest.mark.parametrize(("check", "target", "text", "failure"), APPENDED_FAULTS)
+def test_appended_fault_is_caught(
+    project: Path, check: Callable[[Path], None], target: str, text: str, failure: str
+) -> None:
+    check(project)  # the intact project passes
+    append(project / target, text)
+    with pytest.raises(CheckFailed, match=failure):
+        check(project)
 
 
 @pytest.mark.slow
@@ -215,14 +221,6 @@ def test_dockerfile_lint_is_caught(project: Path) -> None:
     )
     with pytest.raises(CheckFailed, match="hadolint failed"):
         harness.hadolint(project)
-
-
-@pytest.mark.slow
-def test_invalid_compose_file_is_caught(project: Path) -> None:
-    harness.schemas(project)
-    append(project / "compose.yaml", "not_a_compose_key: true\n")
-    with pytest.raises(CheckFailed, match="compose schema failed"):
-        harness.schemas(project)
 
 
 def test_undocumented_setting_is_caught(tmp_path: Path) -> None:
