@@ -16,6 +16,13 @@ def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
+def config_value(key: str) -> str:
+    """A git setting (user.name ...) as the user's own git sees it; empty when unset."""
+    if shutil.which("git") is None:
+        return ""
+    return _git(["config", "--get", key], Path.cwd()).stdout.strip()
+
+
 def inside_work_tree(path: Path) -> bool:
     """Whether `path` (an existing directory) is inside a git working tree."""
     result = _git(["rev-parse", "--is-inside-work-tree"], path)

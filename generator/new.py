@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from generator import __version__, gitrepo, prompts, questions, render
+from generator import __version__, gitrepo, makefile, prompts, questions, render
 from generator.console import echo, paint
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS, LABELS, Value, load
@@ -73,19 +72,6 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
     return {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
 
 
-def _git_config(key: str) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "config", "--get", key],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return ""
-    return result.stdout.strip()
-
-
 def _preset(request: NewRequest, template: Path) -> dict[str, Any]:
     """Answers known before any prompt: answers file < --data < flags."""
     preset: dict[str, Any] = {}
@@ -140,8 +126,8 @@ def _project_answers(
 ) -> dict[str, Any]:
     known = questions.all_questions(template)
     git_defaults = {
-        "author_name": _git_config("user.name"),
-        "author_email": _git_config("user.email"),
+        "author_name": gitrepo.config_value("user.name"),
+        "author_email": gitrepo.config_value("user.email"),
     }
     answers: dict[str, Any] = {}
     for name in questions.PROJECT_QUESTIONS:
@@ -230,14 +216,7 @@ def plan(request: NewRequest) -> Plan:
 
 def _next_steps(project_dir: Path, shown_dir: str) -> list[str]:
     """The setup, migrate, run and test commands, read from the project's own Makefile."""
-    recipes: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in (project_dir / "Makefile").read_text(encoding="utf-8").splitlines():
-        if line and not line[0].isspace() and line.endswith(":"):
-            current = line[:-1]
-            recipes[current] = []
-        elif line.startswith("\t") and current:
-            recipes[current].append(line.strip())
+    recipes = makefile.recipes((project_dir / "Makefile").read_text(encoding="utf-8"))
     steps = [f"cd {shown_dir}"]
     for target in ("install", "migrate", "test", "dev"):
         steps += recipes.get(target, [])

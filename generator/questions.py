@@ -32,6 +32,7 @@ class Question:
     default: Any
     choices: Mapping[str, Any]  # label -> value
     validator: str | None
+    stored: bool  # False for computed values (`when: false`): never asked, never recorded
 
     def values(self) -> list[str]:
         return [str(v) for v in self.choices.values()]
@@ -64,6 +65,7 @@ def _load(copier_yml: Path) -> dict[str, Question]:
             default=spec.get("default"),
             choices=raw_choices,
             validator=spec.get("validator"),
+            stored=spec.get("when") is not False,
         )
     return found
 
@@ -74,12 +76,7 @@ def all_questions(template: Path) -> dict[str, Question]:
 
 def stored_names(template: Path) -> set[str]:
     """Answer names a user may set with --data or an answers file (not computed values)."""
-    data = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
-    return {
-        name
-        for name, spec in data.items()
-        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
-    }
+    return {name for name, question in all_questions(template).items() if question.stored}
 
 
 def default_for(question: Question, answers: Mapping[str, Any]) -> Any:

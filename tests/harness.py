@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import makefile
+
 PG_URL_VARIABLE = "FWGEN_TEST_DATABASE_URL"
 # Behind a TLS-terminating proxy, as in production: Django's HTTPS redirect stays on.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -190,14 +192,7 @@ class Dockerfile:
 
 
 def makefile_recipe(project: Path, target: str) -> list[str]:
-    recipes: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in (project / "Makefile").read_text().splitlines():
-        if line and not line[0].isspace() and line.endswith(":"):
-            current = line[:-1]
-            recipes[current] = []
-        elif line.startswith("\t") and current:
-            recipes[current].append(line.strip())
+    recipes = makefile.recipes((project / "Makefile").read_text(encoding="utf-8"))
     if target not in recipes:
         raise CheckFailed(f"the Makefile has no {target} target")
     return recipes[target]
