@@ -399,6 +399,10 @@ class Production:
     def start(self, settings: Mapping[str, str], log: Path) -> Server:
         return Server.start(self.dockerfile.cmd, self.project, tool_env(self.env(settings)), log)
 
+    def check(self, command: Sequence[str], settings: Mapping[str, str]) -> None:
+        """Run one of the starter's own production checks in the image's environment."""
+        run(list(command), self.project, env=self.env(settings), what=" ".join(command))
+
 
 @dataclass
 class Server:
@@ -485,9 +489,46 @@ def probes(server: Server) -> None:
         validate(document)
     except Exception as exc:  # the validator's own error types vary by version
         raise CheckFailed(f"/openapi.json is not a valid OpenAPI 3 schema: {exc}") from exc
-    docs = server.get("/docs")
-    if docs.status != 200 or "text/html" not in docs.headers.get("content-type", ""):
-        raise CheckFailed(f"GET /docs answered {docs.status} {docs.headers.get('content-type')}")
+    pages(server, ["/docs"])
+
+
+_LOCAL_ASSET = re.compile(r"""(?:href|src)=["'](/[^"'?#]+\.(?:css|js))(?:[?#][^"']*)?["']""")
+
+
+def pages(server: Server, paths: Iterable[str]) -> None:
+    """Each page answers HTML, and the stylesheets and scripts it links are served locally."""
+    for path in paths:
+        page = server.get(path)
+        if page.status != 200 or "text/html" not in page.headers.get("content-type", ""):
+            raise CheckFailed(
+                f"GET {path} answered {page.status} {page.headers.get('content-type')}"
+            )
+        for asset in sorted(set(_LOCAL_ASSET.findall(page.body.decode(errors="replace")))):
+            answer = server.get(asset)
+            if answer.status != 200:
+                raise CheckFailed(f"{path} links {asset}, which answered {answer.status}")
+
+
+def request_id_logged(server: Server, timeout: float = 10) -> None:
+    """A caller's X-Request-ID comes back on the response and in a JSON access log line."""
+    rid = f"harness-{secrets.token_hex(8)}"
+    request = urllib.request.Request(
+        server.base_url + "/health", headers={**PROXY_HEADERS, "X-Request-ID": rid}
+    )
+    answer = http_request(request, timeout=10)
+    if answer.headers.get("x-request-id") != rid:
+        raise CheckFailed(f"X-Request-ID not echoed: {answer.headers.get('x-request-id')!r}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in server.log.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and entry.get("request_id") == rid:
+                return
+        time.sleep(0.05)
+    raise CheckFailed(f"no JSON log line carries request id {rid}:\n{server.output()}")
 
 
 REGISTER_PATH = "/api/v1/auth/register"

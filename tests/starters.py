@@ -28,6 +28,12 @@ class Starter:
     framework: str
     settings_sources: Callable[[Path, str], list[Path]]
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Commands run in the production venv with the production settings; each must exit 0.
+    production_checks: tuple[tuple[str, ...], ...] = ()
+    # Whether the server writes JSON log lines carrying the request id.
+    json_logs: bool = True
+    # Server-rendered pages, beside the API docs, that production must serve with their assets.
+    pages: tuple[str, ...] = ()
 
 
 STARTERS = {
@@ -37,10 +43,15 @@ STARTERS = {
             *sorted(project.glob("config/settings/*.py")),
             project / "gunicorn.conf.py",
         ],
+        production_checks=(
+            ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
+        ),
+        pages=("/", "/admin/login/", "/redoc"),
     ),
     "flask": Starter(
         "flask",
         lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
+        json_logs=False,
     ),
     "fastapi": Starter(
         "fastapi",

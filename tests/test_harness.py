@@ -70,6 +70,14 @@ def test_pairwise_reduction_is_printed_and_covers_every_pair() -> None:
     assert len(rows) < len(list(itertools.product(*options.values())))
 
 
+def test_local_assets_are_found_in_pages() -> None:
+    html = (
+        '<a href="/openapi.json">schema</a><link href="/static/site.css?v=2" rel="stylesheet">'
+        "<script src='/static/ui.js'></script><script src=\"https://cdn.example/x.js\"></script>"
+    )
+    assert harness._LOCAL_ASSET.findall(html) == ["/static/site.css", "/static/ui.js"]
+
+
 def test_env_reads_are_found(tmp_path: Path) -> None:
     path = tmp_path / "settings.py"
     path.write_text(
@@ -237,3 +245,26 @@ def test_leaked_secret_is_caught(project: Path) -> None:
     append(project / "README.md", f"\nsecret: {secret}\n")
     with pytest.raises(CheckFailed, match=r"appears in README\.md"):
         harness.secrets_stay_private(project)
+
+
+@pytest.mark.slow
+def test_unlogged_request_id_and_failing_production_check_are_caught(
+    project: Path, tmp_path: Path
+) -> None:
+    log_module = project / "app/core/logging.py"
+    log_module.write_text(
+        log_module.read_text().replace('"request_id": request_id.get(),', '"request_id": "-",')
+    )
+    prod = harness.Production.build(project, tmp_path / "venv", "3.13")
+    settings = prod_settings(tmp_path)
+    prod.check(["python", "-c", "import app"], settings)  # a passing check passes
+    with pytest.raises(CheckFailed, match="failed"):
+        prod.check(["python", "-c", "raise SystemExit(3)"], settings)
+    prod.migrate(settings)
+    server = prod.start(settings, tmp_path / "server.log")
+    try:
+        server.wait_healthy()
+        with pytest.raises(CheckFailed, match="no JSON log line carries request id"):
+            harness.request_id_logged(server, timeout=1)
+    finally:
+        server.stop()

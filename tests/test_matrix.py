@@ -155,6 +155,10 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
     }
     with timed(record_property, built, "migrate"):
         prod.migrate(settings)
+    starter = STARTERS[built.variant.framework]
+    with timed(record_property, built, "prod-checks"):
+        for command in starter.production_checks:
+            prod.check(command, settings)
     with timed(record_property, built, "boot"):
         server = prod.start(settings, built.scratch / "server.log")
         try:
@@ -166,6 +170,9 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
     try:
         with timed(record_property, built, "probes"):
             harness.probes(server)
+            harness.pages(server, starter.pages)
+            if starter.json_logs:
+                harness.request_id_logged(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

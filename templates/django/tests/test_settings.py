@@ -1,8 +1,16 @@
 import importlib
+import runpy
+import secrets
 import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import override_settings
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def load(module: str, monkeypatch: pytest.MonkeyPatch, **environ: str) -> object:
@@ -26,9 +34,68 @@ def test_prod_refuses_debug(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_prod_loads_with_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     prod = load("config.settings.prod", monkeypatch, SECRET_KEY="s" * 60, DEBUG="false")
     assert prod.SECURE_HSTS_SECONDS == 31_536_000  # type: ignore[attr-defined]
+    assert prod.SECURE_HSTS_PRELOAD is False  # type: ignore[attr-defined]
+    assert prod.SESSION_COOKIE_SECURE is True  # type: ignore[attr-defined]
+
+
+def test_hsts_preload_is_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    prod = load(
+        "config.settings.prod",
+        monkeypatch,
+        SECRET_KEY="s" * 60,
+        DEBUG="false",
+        SECURE_HSTS_PRELOAD="true",
+    )
+    assert prod.SECURE_HSTS_PRELOAD is True  # type: ignore[attr-defined]
+    assert "security.W021" not in getattr(prod, "SILENCED_SYSTEM_CHECKS", [])
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = load(
+        "config.settings.base",
+        monkeypatch,
+        ALLOWED_HOSTS="api.example.com,www.example.com",
+        CORS_ORIGINS="https://app.example.com",
+        ACCESS_TOKEN_TTL="60",
+        REFRESH_TOKEN_TTL="3600",
+        LOG_LEVEL="warning",
+    )
+    assert base.ALLOWED_HOSTS == ["api.example.com", "www.example.com"]  # type: ignore[attr-defined]
+    assert base.CORS_ALLOWED_ORIGINS == ["https://app.example.com"]  # type: ignore[attr-defined]
+    jwt = base.SIMPLE_JWT  # type: ignore[attr-defined]
+    assert jwt["ACCESS_TOKEN_LIFETIME"].total_seconds() == 60
+    assert jwt["REFRESH_TOKEN_LIFETIME"].total_seconds() == 3600
+    assert base.LOG_LEVEL == "WARNING"  # type: ignore[attr-defined]
 
 
 def test_dev_turns_debug_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEBUG", raising=False)
     dev = load("config.settings.dev", monkeypatch)
     assert dev.DEBUG is True  # type: ignore[attr-defined]
+
+
+def test_prod_passes_djangos_deployment_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --deploy --fail-level WARNING` against the production settings' values."""
+    prod = load(
+        "config.settings.prod", monkeypatch, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false"
+    )
+    changed = {
+        name: getattr(prod, name)
+        for name in dir(prod)
+        if name.isupper()
+        and name != "DATABASES"
+        and getattr(settings, name, None) != getattr(prod, name)
+    }
+    assert {"SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "SECRET_KEY"} <= set(changed)
+    with override_settings(**changed):
+        call_command("check", "--deploy", "--fail-level", "WARNING", verbosity=0)
+
+
+def test_gunicorn_reads_workers_and_port_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("PORT", "9001")
+    conf = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    assert conf["workers"] == 5
+    assert conf["bind"] == "0.0.0.0:9001"

@@ -1,19 +1,14 @@
 """Request ids, access logging and security headers, as one pure ASGI middleware."""
 
 import logging
-import re
 import time
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.logging import request_id
+from app.core.logging import pick_request_id, request_id
 
 logger = logging.getLogger("app.access")
-
-# An incoming X-Request-ID is kept (to follow a request across services) only if it is tame.
-_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -34,8 +29,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        rid = pick_request_id(dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1"))
         token = request_id.set(rid)
         start = time.perf_counter()
         status = 500

@@ -1,0 +1,91 @@
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from rest_framework import serializers
+
+from .models import User
+
+
+def password_field() -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True, min_length=8, max_length=128, trim_whitespace=False
+    )
+
+
+def check_password_strength(password: str, user: User, field: str = "password") -> None:
+    """AUTH_PASSWORD_VALIDATORS, reported against the password field."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise serializers.ValidationError({field: list(exc.messages)}) from None
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "full_name", "is_active", "is_staff", "is_superuser", "created_at")
+        read_only_fields = ("is_active", "is_staff", "is_superuser")
+
+
+class EmailField(serializers.EmailField):
+    def to_internal_value(self, data: Any) -> str:
+        return User.objects.normalize_email(super().to_internal_value(data))
+
+
+class RegisterSerializer(serializers.Serializer[User]):
+    # Only these fields are read: is_staff or is_superuser in the body are ignored.
+    email = EmailField(max_length=254)
+    password = password_field()
+    full_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        candidate = User(email=attrs["email"], full_name=attrs["full_name"])
+        check_password_strength(attrs["password"], candidate)
+        return attrs
+
+
+class UserUpdateSerializer(serializers.ModelSerializer[User]):
+    # Uniqueness is checked by the view, which answers 409 as registration does.
+    email = EmailField(max_length=254, required=False)
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+class PasswordChangeSerializer(serializers.Serializer[User]):
+    """Needs the user in its context: {"user": user}."""
+
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = password_field()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user: User = self.context["user"]
+        if not user.check_password(attrs["current_password"]):
+            raise serializers.ValidationError(
+                {"current_password": ["The current password is wrong."]}
+            )
+        check_password_strength(attrs["new_password"], user, "new_password")
+        return attrs
+
+
+class TokenRequestSerializer(serializers.Serializer[User]):
+    """The OAuth2 password grant: the email goes in `username`."""
+
+    grant_type = serializers.RegexField(r"^password$", required=False)
+    username = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.ChoiceField(choices=["bearer"])
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires")
+
+
+class RefreshRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    refresh_token = serializers.CharField(max_length=2048)

@@ -1,0 +1,73 @@
+"""Token pairs: a refresh token works once, and a reused one revokes every session of its user.
+
+Access tokens are stateless and short-lived; refresh tokens are recorded (simplejwt's
+outstanding-token table), so they can be spent, and revoked on reuse or a password change.
+"""
+
+from typing import TypedDict
+
+from django.db import transaction
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+
+from .models import User
+
+
+class InvalidRefreshTokenError(Exception):
+    pass
+
+
+class TokenPair(TypedDict):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+def issue(user: User) -> TokenPair:
+    refresh = RefreshToken.for_user(user)
+    return {
+        "access_token": str(refresh.access_token),
+        "refresh_token": str(refresh),
+        "token_type": "bearer",
+        "expires_in": int(api_settings.ACCESS_TOKEN_LIFETIME.total_seconds()),
+    }
+
+
+def rotate(raw: str) -> TokenPair:
+    """Spend a refresh token and issue a new pair."""
+    try:
+        # Signature, algorithm and expiry; the type and the spent state are checked below.
+        # (simplejwt annotates the encoded token as its own Token class; it takes the string.)
+        claims = UntypedToken(raw).payload  # type: ignore[arg-type]
+    except TokenError:
+        raise InvalidRefreshTokenError("invalid or expired") from None
+    if claims.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh":
+        raise InvalidRefreshTokenError("not a refresh token")
+    stored = (
+        OutstandingToken.objects.select_related("user")
+        .filter(jti=claims.get(api_settings.JTI_CLAIM))
+        .first()
+    )
+    if stored is None or stored.user is None:
+        raise InvalidRefreshTokenError("unknown refresh token")
+    user = stored.user
+    with transaction.atomic():
+        # The unique row makes spending atomic: of two concurrent uses, one creates it.
+        _, spent_now = BlacklistedToken.objects.get_or_create(token=stored)
+    if not spent_now:
+        # A spent token coming back means it leaked: end every session of that user.
+        revoke_all(user)
+        raise InvalidRefreshTokenError("refresh token already used")
+    if not user.is_active:
+        raise InvalidRefreshTokenError("inactive user")
+    return issue(user)
+
+
+def revoke_all(user: User) -> None:
+    unspent = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in unspent], ignore_conflicts=True
+    )
