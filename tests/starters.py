@@ -30,8 +30,6 @@ class Starter:
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Commands run in the production venv with the production settings; each must exit 0.
     production_checks: tuple[tuple[str, ...], ...] = ()
-    # Whether the server writes JSON log lines carrying the request id.
-    json_logs: bool = True
     # Server-rendered pages, beside the API docs, that production must serve with their assets.
     pages: tuple[str, ...] = ()
 
@@ -51,7 +49,7 @@ STARTERS = {
     "flask": Starter(
         "flask",
         lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
-        json_logs=False,
+        pages=("/", "/login", "/register", "/redoc"),
     ),
     "fastapi": Starter(
         "fastapi",

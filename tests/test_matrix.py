@@ -171,8 +171,7 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
         with timed(record_property, built, "probes"):
             harness.probes(server)
             harness.pages(server, starter.pages)
-            if starter.json_logs:
-                harness.request_id_logged(server)
+            harness.request_id_logged(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

@@ -30,9 +30,9 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert not path.name.endswith(".jinja"), path
-        # The app's own page templates hold Django/Jinja syntax as their content.
-        page_template = path.suffix == ".html" and "templates" in path.parts
-        if not page_template:
+        # Page templates hold Django/Jinja syntax as content; static assets are copied verbatim.
+        verbatim = (path.suffix == ".html" and "templates" in path.parts) or "static" in path.parts
+        if not verbatim:
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
         if text:  # empty placeholders (.gitkeep) aside, files end with exactly one newline
             assert text.endswith("\n") and not text.endswith("\n\n"), f"bad ending: {path}"

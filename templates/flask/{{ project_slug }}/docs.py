@@ -1,4 +1,8 @@
-"""Serves Swagger UI's assets from the installed swagger-ui-bundle package (no CDN)."""
+"""Swagger UI and ReDoc assets, served by the app itself (no CDN: the docs work offline).
+
+Swagger UI comes from the swagger-ui-bundle package. ReDoc publishes no Python package, so
+its standalone bundle is kept in static/docs/redoc (MIT, ReDoc 2.5; licence file beside it).
+"""
 
 from flask import Blueprint
 from swagger_ui_bundle import swagger_ui_path

@@ -1,0 +1,67 @@
+"""Registration and tokens (OAuth2 password grant, so the docs' Authorize button works)."""
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from . import accounts, tokens
+from .errors import abort
+from .models import User
+from .schemas import (
+    RefreshRequestSchema,
+    TokenPairSchema,
+    TokenRequestSchema,
+    UserCreateSchema,
+    UserSchema,
+)
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="That email is already registered")
+    def post(self, data: dict[str, Any]) -> User:
+        """Create an account"""
+        try:
+            return accounts.create_user(data["email"], data["password"], data["full_name"])
+        except accounts.EmailTakenError:
+            abort(409, "That email is already registered.")
+
+
+@blp.route("/token")
+class Token(MethodView):
+    @blp.arguments(TokenRequestSchema, location="form")
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, description="Wrong email or password")
+    def post(self, form: dict[str, Any]) -> dict[str, Any]:
+        """Log in: exchange email (as username) and password for a token pair"""
+        user = accounts.authenticate(form["username"], form["password"])
+        if user is None:
+            abort(401, "Incorrect email or password.", headers={"WWW-Authenticate": "Bearer"})
+        return tokens.issue(user)
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @blp.arguments(RefreshRequestSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, description="Invalid, expired or already used refresh token")
+    def post(self, data: dict[str, str]) -> dict[str, Any]:
+        """Trade a refresh token for a new pair; each refresh token works once"""
+        try:
+            return tokens.rotate(data["refresh_token"])
+        except tokens.InvalidRefreshTokenError:
+            abort(401, "Invalid refresh token.", headers={"WWW-Authenticate": "Bearer"})
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.arguments(RefreshRequestSchema)
+    @blp.response(204)
+    def post(self, data: dict[str, str]) -> None:
+        """Log out: the refresh token stops working"""
+        tokens.revoke(data["refresh_token"])

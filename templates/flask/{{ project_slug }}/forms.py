@@ -1,0 +1,21 @@
+"""Forms for the HTML pages; Flask-WTF adds and checks the CSRF token of each."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField("Name", validators=[Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password")])
+
+
+class LogoutForm(FlaskForm):
+    """No fields: logging out is a POST, so it carries a CSRF token like any other form."""

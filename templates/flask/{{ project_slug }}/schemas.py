@@ -1,0 +1,122 @@
+"""Request and response bodies (marshmallow), shared by the API blueprints and the docs."""
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+# Text the database can store: PostgreSQL refuses NUL characters in strings.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
+MAX_ID = 2_147_483_647
+
+
+def text(**kwargs: Any) -> fields.String:
+    length = kwargs.pop("length", None)
+    validators = [NO_NUL] + ([length] if length else [])
+    return fields.String(validate=validators, **kwargs)
+
+
+def password(**kwargs: Any) -> fields.String:
+    return text(
+        required=True,
+        load_only=True,
+        length=validate.Length(min=8, max=128),
+        metadata={"example": "correct horse battery staple"},
+        **kwargs,
+    )
+
+
+class UserCreateSchema(Schema):
+    class Meta:
+        # Unknown fields such as is_superuser are dropped: registration cannot grant privileges.
+        unknown = EXCLUDE
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = password()
+    full_name = text(load_default="", length=validate.Length(max=200))
+
+
+class UserUpdateSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    email = fields.Email(validate=validate.Length(max=254))
+    full_name = text(length=validate.Length(max=200))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = text(required=True, load_only=True, length=validate.Length(max=128))
+    new_password = password()
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    is_active = fields.Boolean(required=True)
+    is_superuser = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class TokenRequestSchema(Schema):
+    """The OAuth2 password grant: the email goes in `username`."""
+
+    grant_type = fields.String(validate=validate.Equal("password"))
+    username = text(required=True, length=validate.Length(max=254))
+    password = text(required=True, load_only=True, length=validate.Length(max=128))
+    scope = fields.String()
+    client_id = fields.String()
+    client_secret = fields.String()
+
+
+class TokenPairSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.String(required=True, validate=validate.Equal("bearer"))
+    expires_in = fields.Integer(
+        required=True, metadata={"description": "Seconds until the access token expires"}
+    )
+
+
+class RefreshRequestSchema(Schema):
+    refresh_token = text(required=True, length=validate.Length(max=2048))
+
+
+class ItemCreateSchema(Schema):
+    title = text(required=True, length=validate.Length(min=1, max=200))
+    description = text(load_default="", length=validate.Length(max=5000))
+
+
+class ItemUpdateSchema(Schema):
+    title = text(length=validate.Length(min=1, max=200))
+    description = text(length=validate.Length(max=5000))
+
+
+class ItemSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    owner_id = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class PageArgsSchema(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+
+
+def page_of(schema: type[Schema], name: str) -> type[Schema]:
+    """The shape every list endpoint answers with: {items, total, limit, offset}."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(schema), required=True),
+            "total": fields.Integer(required=True, validate=validate.Range(min=0)),
+            "limit": fields.Integer(required=True, validate=validate.Range(min=1)),
+            "offset": fields.Integer(required=True, validate=validate.Range(min=0)),
+        },
+        name=name,
+    )
+
+
+UserPageSchema = page_of(UserSchema, "UserPage")
+ItemPageSchema = page_of(ItemSchema, "ItemPage")

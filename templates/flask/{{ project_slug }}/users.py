@@ -1,0 +1,70 @@
+"""Your profile and password, and the administrators' user list."""
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from . import accounts, tokens
+from .errors import abort
+from .guards import authenticated, me
+from .models import User
+from .schemas import (
+    PageArgsSchema,
+    PasswordChangeSchema,
+    UserPageSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+from .security import verify_password
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users")
+
+
+@blp.route("")
+class Users(MethodView):
+    @authenticated(blp)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, UserPageSchema)
+    @blp.alt_response(403, description="Administrators only")
+    def get(self, args: dict[str, int]) -> dict[str, Any]:
+        """All users (administrators only)"""
+        if not me().is_superuser:
+            abort(403, "Administrators only.")
+        rows, total = accounts.page(args["limit"], args["offset"])
+        return {"items": rows, "total": total, **args}
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @authenticated(blp)
+    @blp.response(200, UserSchema)
+    def get(self) -> User:
+        """Your profile"""
+        return me()
+
+    @authenticated(blp)
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(409, description="That email is already registered")
+    def patch(self, data: dict[str, str]) -> User:
+        """Change your email or name"""
+        try:
+            return accounts.update_profile(me(), data.get("email"), data.get("full_name"))
+        except accounts.EmailTakenError:
+            abort(409, "That email is already registered.")
+
+
+@blp.route("/me/password")
+class Password(MethodView):
+    @authenticated(blp)
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    @blp.alt_response(400, description="The current password is wrong")
+    def post(self, data: dict[str, str]) -> None:
+        """Change your password; every refresh token you hold stops working"""
+        user = me()
+        if not verify_password(data["current_password"], user.password_hash):
+            abort(400, "The current password is wrong.")
+        accounts.set_password(user, data["new_password"])
+        tokens.revoke_all(user.id)
