@@ -26,9 +26,9 @@ async def test_a_safe_incoming_request_id_is_kept(client: AsyncClient) -> None:
 async def test_access_log_is_json_with_the_request_id(
     client: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="app.access"):
+    with caplog.at_level(logging.INFO, logger="access"):
         response = await client.get("/health", headers={"x-request-id": "trace-me"})
-    (record,) = [r for r in caplog.records if r.name == "app.access"]
+    (record,) = [r for r in caplog.records if r.name == "access"]
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "-"  # the id is reset once the request is done
     assert (line["method"], line["path"], line["status"]) == ("GET", "/health", 200)

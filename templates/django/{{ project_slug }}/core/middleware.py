@@ -1,14 +1,11 @@
 """One JSON access line per request, carrying the request id it also returns to the caller."""
 
-import logging
 import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
-from .logging import pick_request_id, request_id
-
-logger = logging.getLogger("access")
+from .logging import log_access, pick_request_id, request_id
 
 
 class RequestIdMiddleware:
@@ -23,15 +20,7 @@ class RequestIdMiddleware:
             # Django turns exceptions raised further in into a response, so this always returns.
             response = self.get_response(request)
             response["X-Request-ID"] = rid
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                },
-            )
+            log_access(request.method or "", request.path, response.status_code, start)
             return response
         finally:
             request_id.reset(token)
