@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -86,6 +87,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Pick Django, Flask or FastAPI for reasons published comparisons give, then start a
     production-grade project you can keep updating."""
     ctx.obj = {"debug": debug}
+    # Any command refreshes the per-user template store from this installation, so plain
+    # `copier update` finds the new version right after an upgrade of fwgen.
+    from generator import store
+
+    with contextlib.suppress(OSError):
+        store.sync()
 
 
 @cli.command()
@@ -172,6 +179,82 @@ def new(
             debug=ctx.obj["debug"],
         )
     )
+
+
+@cli.command()
+@click.argument(
+    "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), required=False
+)
+@click.option(
+    "--conflict",
+    type=click.Choice(["inline", "rej"]),
+    default="inline",
+    show_default=True,
+    help="Conflict markers in the file, or .rej files beside it.",
+)
+@click.option("--framework", type=click.Choice(FRAMEWORKS), help="Switch the project's framework.")
+@click.option("--dry-run", is_flag=True, help="Show what the template changes; change nothing.")
+@click.option(
+    "-y", "--yes", is_flag=True, help="Do not ask before a framework change deletes files."
+)
+@click.pass_context
+def update(
+    ctx: click.Context,
+    path: Path,
+    conflict: Literal["inline", "rej"],
+    framework: str | None,
+    dry_run: bool,
+    yes: bool,
+) -> None:
+    """Bring the project at PATH (default: here) to this fwgen's template version.
+
+    Your edits are merged with the template's; conflicts are listed and exit with 1. Files you
+    deleted stay deleted; .env and the decision record are never touched.
+    """
+    from generator.update import UpdateRequest
+    from generator.update import update as run
+
+    run(
+        UpdateRequest(
+            path=path,
+            conflict=conflict,
+            dry_run=dry_run,
+            yes=yes,
+            framework=framework,
+            interactive=sys.stdin.isatty(),
+            debug=ctx.obj["debug"],
+        )
+    )
+
+
+@cli.command()
+@click.argument(
+    "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), required=False
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def check(ctx: click.Context, path: Path, as_json: bool) -> None:
+    """Is a newer template version available for the project at PATH?
+
+    Exit 0 when up to date, 3 when an update is available (for CI), 1 or 2 on errors.
+    """
+    from generator.update import check as run
+
+    status = run(path)
+    if as_json:
+        click.echo(json.dumps(status.to_dict()))
+    elif status.up_to_date:
+        echo(f"Up to date: template {status.project}")
+    else:
+        echo(
+            f"Template {status.available} is available (project: {status.project}): "
+            "run fwgen update"
+        )
+    if not status.up_to_date:
+        ctx.exit(UPDATE_AVAILABLE)
+
+
+UPDATE_AVAILABLE = 3
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from generator import __version__, gitrepo, makefile, prompts, questions, render
+from generator import __version__, gitrepo, makefile, prompts, questions, render, store
 from generator.console import echo, paint
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS, LABELS, Value, load
@@ -226,9 +226,8 @@ def _next_steps(project_dir: Path, shown_dir: str) -> list[str]:
 def create(request: NewRequest) -> Plan:
     the_plan = plan(request)
     target = the_plan.target
-    template = template_root()
     if request.dry_run:
-        _dry_run(the_plan, template, request.debug)
+        _dry_run(the_plan, store.for_new(), request.debug)
         return the_plan
 
     use_git = request.git and not gitrepo.inside_work_tree(_nearest_existing(target))
@@ -240,7 +239,7 @@ def create(request: NewRequest) -> Plan:
     writing_into_existing = bool(render.existing_entries(target))
     with render.staging_dir(target, keep=request.keep_on_failure) as staging:
         project_dir = staging / "project"
-        render.render(template, project_dir, the_plan.answers, debug=request.debug)
+        render.render(store.for_new(), project_dir, the_plan.answers, debug=request.debug)
         render.write_env(project_dir)
         written = render.listing(project_dir)
         if use_git and not writing_into_existing:
@@ -270,14 +269,14 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
-def _dry_run(the_plan: Plan, template: Path, debug: bool) -> None:
+def _dry_run(the_plan: Plan, source: store.Source, debug: bool) -> None:
     import shutil
     import tempfile
 
     echo(recommendation_text(the_plan.recommendation, flips(dict(the_plan.recommendation.answers))))
     scratch = Path(tempfile.mkdtemp(prefix="fwgen-dry-run-"))
     try:
-        render.render(template, scratch / "project", the_plan.answers, debug=debug)
+        render.render(source, scratch / "project", the_plan.answers, debug=debug)
         files = render.listing(scratch / "project")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -16,13 +16,14 @@ from typing import Any
 
 from generator.console import echo
 from generator.errors import FwgenError, UsageError
+from generator.store import Source
 
 PLACEHOLDER_LINE = "SECRET_KEY=change-me"
 # An existing .env holds the team's secrets: --force never replaces it.
 KEEP_EXISTING = frozenset({".env"})
 
 
-def render(template: Path, destination: Path, answers: Mapping[str, Any], *, debug: bool) -> None:
+def render(source: Source, destination: Path, answers: Mapping[str, Any], *, debug: bool) -> None:
     """Render the template with every answer given, so Copier never prompts."""
     import copier  # imported here: it costs a third of a second and only rendering needs it
 
@@ -33,8 +34,9 @@ def render(template: Path, destination: Path, answers: Mapping[str, Any], *, deb
             warnings.simplefilter("ignore")
         try:
             copier.run_copy(
-                str(template),
+                source.url,
                 str(destination),
+                vcs_ref=source.ref,
                 data=dict(answers),
                 defaults=True,
                 overwrite=True,

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from generator.errors import UsageError
 from generator.naming import check_name
 from generator.render import render
+from generator.store import Source
 
 from conftest import parse_tree
 
@@ -93,7 +94,8 @@ def test_fuzzed_answers_render_intact_or_are_refused(
     scratch = Path(tempfile.mkdtemp(prefix="fwgen-fuzz-"))
     try:
         try:
-            render(snapshot, scratch / "p", answers(framework, description, author), debug=False)
+            source = Source(str(snapshot), None)
+            render(source, scratch / "p", answers(framework, description, author), debug=False)
         except UsageError as refused:
             message = str(refused)
             assert "\n" not in message and message.startswith("Validation error for question")

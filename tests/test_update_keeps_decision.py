@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import new as new_module
+from generator import store
 from generator.cli import cli
 
 
@@ -31,6 +32,7 @@ def test_decision_and_answers_survive_a_template_update(
     git(source, "commit", "-qm", "v1")
     git(source, "tag", "v1.0.0")
     monkeypatch.setattr(new_module, "template_root", lambda: source)
+    monkeypatch.setattr(store, "template_root", lambda: source)
 
     result = CliRunner().invoke(cli, ["new", "shop", "--yes", "--kind", "cms", "--security"])
     assert result.exit_code == 0, result.output

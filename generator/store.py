@@ -1,0 +1,113 @@
+"""The per-user template store: every released template version, offline, on every machine.
+
+A wheel of fwgen carries `template.bundle`, a git bundle of the template's tagged history.
+fwgen copies it to one fixed per-user place, `~/.local/share/fwgen/template.bundle`, and
+records that path, `~` included, as the project's `_src_path`. Copier expands the `~` and
+reads git bundles directly, so `fwgen update` and plain `copier update` find every released
+version on any machine where fwgen has run, with no network and no machine-specific path in
+the answers file. A source checkout (no bundle) renders its working tree instead.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from generator import __version__
+from generator.errors import FwgenError
+from generator.template import template_root
+
+STORE_URL = "~/.local/share/fwgen/template.bundle"
+PACKAGED_BUNDLE = Path(__file__).resolve().parent / "template.bundle"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where Copier renders from: `url` (recorded in the answers) at `ref`."""
+
+    url: str
+    ref: str | None
+
+
+def installed_tag() -> str:
+    return f"v{__version__}"
+
+
+def store_path() -> Path:
+    return Path(STORE_URL).expanduser()
+
+
+def tag_version(tag: str) -> Version | None:
+    try:
+        return Version(tag.removeprefix("v"))
+    except InvalidVersion:
+        return None
+
+
+def bundle_tags(bundle: Path) -> set[str]:
+    """The release tags a bundle holds (empty when it is missing or unreadable)."""
+    if not bundle.is_file() or shutil.which("git") is None:
+        return set()
+    result = subprocess.run(
+        ["git", "bundle", "list-heads", str(bundle)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        return set()
+    refs = (line.split()[-1] for line in result.stdout.splitlines() if line.strip())
+    return {ref.removeprefix("refs/tags/") for ref in refs if ref.startswith("refs/tags/")}
+
+
+def sync() -> Path:
+    """Put the packaged bundle in the store unless the store already holds all its tags.
+
+    The store only grows: an older fwgen never replaces a bundle that has newer versions,
+    so projects made with a newer release stay updatable.
+    """
+    target = store_path()
+    if not PACKAGED_BUNDLE.is_file() or (
+        target.is_file() and filecmp.cmp(PACKAGED_BUNDLE, target, shallow=False)
+    ):
+        return target
+    packaged = bundle_tags(PACKAGED_BUNDLE)
+    if not packaged or packaged <= bundle_tags(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside it, then rename: a concurrent fwgen never sees half a bundle.
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
+        partial = Path(handle.name)
+    try:
+        shutil.copyfile(PACKAGED_BUNDLE, partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def store_tags() -> list[str]:
+    """The template versions in the store, oldest first."""
+    versioned = [(tag_version(t), t) for t in bundle_tags(store_path())]
+    return [t for v, t in sorted((v, t) for v, t in versioned if v is not None)]
+
+
+def for_new() -> Source:
+    """This fwgen's own template version from the store, or the checkout's working tree."""
+    if installed_tag() in bundle_tags(PACKAGED_BUNDLE):
+        sync()
+        return Source(STORE_URL, installed_tag())
+    return Source(str(template_root()), None)
+
+
+def require_store() -> None:
+    """Updating needs the store: fwgen installed from a wheel that carries its bundle."""
+    if installed_tag() not in bundle_tags(PACKAGED_BUNDLE):
+        raise FwgenError(
+            "this fwgen carries no released template versions (a source install); "
+            "install fwgen from a release wheel to update projects"
+        )
+    sync()

@@ -1,0 +1,337 @@
+"""`fwgen update` and `fwgen check`: bring a project to this fwgen's template version.
+
+Copier does the three-way merge. fwgen adds what a team needs around it: it refuses a dirty
+tree, says which version it moves from and to, keeps files the team deleted deleted
+(copier#1721), warns before a framework change deletes files, and finds the conflicts Copier
+leaves behind (it exits 0 either way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import click
+import yaml
+from packaging.version import Version
+
+from generator import store
+from generator.console import echo
+from generator.errors import FwgenError, UsageError
+from generator.knowledge import FRAMEWORKS
+
+ANSWERS_FILE = ".copier-answers.yml"
+ConflictMode = Literal["inline", "rej"]
+CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
+
+
+class UpdateConflictError(FwgenError):
+    """The update was applied, with conflicts for the team to resolve. Exit code 1."""
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    path: Path
+    conflict: ConflictMode = "inline"
+    dry_run: bool = False
+    yes: bool = False
+    framework: str | None = None
+    interactive: bool = False
+    debug: bool = False
+
+
+@dataclass
+class Project:
+    root: Path
+    answers: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.answers["_commit"])
+
+    def data(self, **changes: Any) -> dict[str, Any]:
+        """The stored answers as Copier data (its own `_` keys left out)."""
+        return {k: v for k, v in self.answers.items() if not k.startswith("_")} | changes
+
+
+@dataclass
+class Outcome:
+    old: str
+    new: str
+    kept_deleted: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise FwgenError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def load_project(path: Path) -> Project:
+    """The fwgen project at `path`, or a one-line error saying why it is not one."""
+    root = path.resolve()
+    if not root.is_dir():
+        raise UsageError(f"{path} is not a directory")
+    answers_path = root / ANSWERS_FILE
+    if not answers_path.is_file():
+        raise FwgenError(
+            f"{path} has no {ANSWERS_FILE}: not a project made by fwgen, or run this "
+            "from the project's top directory"
+        )
+    try:
+        answers = yaml.safe_load(answers_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FwgenError(f"{answers_path} is not valid YAML: {exc}") from exc
+    if not isinstance(answers, dict) or answers.get("framework") not in FRAMEWORKS:
+        raise FwgenError(f"{path} was not made by fwgen ({ANSWERS_FILE} names no fwgen framework)")
+    if answers.get("_src_path") != store.STORE_URL or not answers.get("_commit"):
+        raise FwgenError(
+            f"{path} was made from a development copy of fwgen's template "
+            f"(_src_path: {answers.get('_src_path')}); only projects made by a released fwgen "
+            "can be updated"
+        )
+    if store.tag_version(str(answers["_commit"])) is None:
+        raise FwgenError(f"{ANSWERS_FILE} names no release (_commit: {answers['_commit']})")
+    return Project(root, answers)
+
+
+def require_clean(project: Project) -> None:
+    inside = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if inside.returncode != 0 or Path(inside.stdout.strip()).resolve() != project.root:
+        raise FwgenError(f"{project.root} is not the top of a git repository; updates need one")
+    dirty = _git(project.root, "status", "--porcelain").splitlines()
+    if dirty:
+        shown = ", ".join(line[3:] for line in dirty[:8]) + (
+            f" and {len(dirty) - 8} more" if len(dirty) > 8 else ""
+        )
+        raise FwgenError(
+            f"uncommitted changes ({shown}); commit them (git commit -am ...) "
+            "or stash them (git stash -u), then update"
+        )
+
+
+def target_version(project: Project) -> str:
+    new = store.installed_tag()
+    old_v, new_v = store.tag_version(project.version), store.tag_version(new)
+    assert old_v is not None and new_v is not None
+    if old_v > new_v:
+        raise FwgenError(
+            f"the project uses template {project.version}, newer than this fwgen's {new}; "
+            "upgrade fwgen first"
+        )
+    return new
+
+
+def render_version(
+    ref: str, data: dict[str, Any], destination: Path, *, debug: bool
+) -> dict[str, bytes]:
+    """Every file of the template at `ref` rendered with `data`, by relative path."""
+    import copier
+
+    with _quiet(debug):
+        copier.run_copy(
+            store.STORE_URL,
+            str(destination),
+            vcs_ref=ref,
+            data=data,
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            unsafe=False,
+            settings=copier.Settings(),
+        )
+    return {
+        p.relative_to(destination).as_posix(): p.read_bytes()
+        for p in destination.rglob("*")
+        if p.is_file()
+    }
+
+
+@contextlib.contextmanager
+def _quiet(debug: bool) -> Any:
+    """Copier's warnings and progress are for template authors; --debug shows them."""
+    chatter = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stderr if debug else chatter):
+        if not debug:
+            warnings.simplefilter("ignore")
+        yield
+
+
+def update(request: UpdateRequest) -> Outcome:
+    if request.conflict not in CONFLICT_MODES:
+        raise UsageError(f"--conflict must be one of {', '.join(CONFLICT_MODES)}")
+    project = load_project(request.path)
+    require_clean(project)
+    store.require_store()
+    new = target_version(project)
+    old = project.version
+    old_framework = project.answers.get("framework")
+    framework = request.framework or old_framework
+    changes = {"framework": framework} if framework != old_framework else {}
+    if old == new and not changes:
+        echo(f"Already on template {new}: nothing to update")
+        return Outcome(old, new)
+
+    echo(
+        f"Updating template {old} -> {new}"
+        + (f", {old_framework} -> {framework}" if changes else "")
+    )
+    with tempfile.TemporaryDirectory(prefix="fwgen-update-") as scratch:
+        before = render_version(old, project.data(), Path(scratch) / "old", debug=request.debug)
+        after = render_version(
+            new, project.data(**changes), Path(scratch) / "new", debug=request.debug
+        )
+    deleted_by_team = sorted(f for f in before if not (project.root / f).exists())
+
+    if changes:
+        doomed = sorted(f for f in before if f not in after and (project.root / f).exists())
+        _confirm_deletions(doomed, request)
+    if request.dry_run:
+        _describe(before, after, deleted_by_team)
+        return Outcome(old, new, kept_deleted=deleted_by_team)
+
+    _run_copier(project, new, changes, request)
+    outcome = Outcome(old, new, kept_deleted=_keep_deleted(project, deleted_by_team))
+    changed = [f for f in deleted_by_team if before.get(f) != after.get(f)]
+    if outcome.kept_deleted:
+        echo("Kept deleted (you removed them): " + ", ".join(outcome.kept_deleted))
+    if changed:
+        echo(
+            "The template changed some of those; a fresh `fwgen new` shows the new versions: "
+            + ", ".join(changed)
+        )
+    outcome.conflicts = find_conflicts(project.root)
+    if outcome.conflicts:
+        raise UpdateConflictError(_conflict_message(outcome.conflicts, request.conflict))
+    echo(f"Updated to {new}. Review with `git diff`, run the tests, then commit.")
+    return outcome
+
+
+def _confirm_deletions(doomed: list[str], request: UpdateRequest) -> None:
+    if not doomed:
+        return
+    echo(f"Changing the framework deletes {len(doomed)} file(s), edited or not:")
+    for path in doomed:
+        echo(f"  {path}")
+    if request.yes or request.dry_run:
+        return
+    if not request.interactive:
+        raise UsageError("a framework change deletes the files above; pass --yes to go ahead")
+    if not click.confirm("Delete them and switch?", default=False):
+        raise click.Abort
+
+
+def _describe(before: dict[str, bytes], after: dict[str, bytes], deleted: list[str]) -> None:
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(f for f in set(before) & set(after) if before[f] != after[f])
+    for label, paths in (("added", added), ("removed", removed), ("changed", changed)):
+        echo(
+            f"The template {label} {len(paths)} file(s)"
+            + (": " + ", ".join(paths) if paths else "")
+        )
+    if deleted:
+        echo("Would stay deleted (you removed them): " + ", ".join(deleted))
+    echo("Dry run: nothing was changed.")
+
+
+def _run_copier(
+    project: Project, new: str, changes: dict[str, Any], request: UpdateRequest
+) -> None:
+    import copier
+
+    with _quiet(request.debug):
+        copier.run_update(
+            str(project.root),
+            vcs_ref=new,
+            data=changes,
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            unsafe=False,
+            conflict=request.conflict,
+            settings=copier.Settings(),
+        )
+
+
+def _keep_deleted(project: Project, deleted: list[str]) -> list[str]:
+    """Remove again the files the team had deleted and Copier brought back."""
+    kept = []
+    for rel in deleted:
+        path = project.root / rel
+        if path.exists():
+            _git(project.root, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+            path.unlink()
+        kept.append(rel)
+    return kept
+
+
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+def find_conflicts(root: Path) -> list[str]:
+    """Files left unmerged or with conflict markers, and .rej files, relative to root."""
+    found = set(_git(root, "diff", "--name-only", "--diff-filter=U").split())
+    touched = _git(root, "diff", "--name-only", "HEAD").split()
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard").split()
+    for rel in {*touched, *untracked}:
+        path = root / rel
+        if rel.endswith(".rej"):
+            found.add(rel)
+        elif path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines()):
+                found.add(rel)
+    return sorted(found)
+
+
+def _conflict_message(conflicts: list[str], mode: str) -> str:
+    how = (
+        "edit each file, keep what you want between the <<<<<<< and >>>>>>> markers, "
+        "delete the markers"
+        if mode == "inline"
+        else "apply each .rej file's hunks by hand to the file beside it, then delete the .rej"
+    )
+    return (
+        f"the update left {len(conflicts)} conflict(s): {', '.join(conflicts)}; {how}, then commit"
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    project: str
+    available: str
+
+    @property
+    def up_to_date(self) -> bool:
+        old, new = store.tag_version(self.project), store.tag_version(self.available)
+        return old is not None and new is not None and old >= new
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "available": self.available, "up_to_date": self.up_to_date}
+
+
+def check(path: Path) -> Status:
+    project = load_project(path)
+    store.sync()
+    # store_tags() holds only valid release tags, oldest first; this fwgen's own is one too.
+    newest = max(
+        [store.installed_tag(), *store.store_tags()],
+        key=lambda tag: store.tag_version(tag) or Version("0"),
+    )
+    return Status(project.version, newest)
