@@ -321,3 +321,22 @@ def test_refusals_change_nothing(
     foreign = run([releases.v2.fwgen, "update", str(bare)], tmp_path, user_env, check=False)
     assert foreign.returncode == 1 and "not made by fwgen" in foreign.stderr
     assert "Traceback" not in dirty.stderr + too_new.stderr + missing.stderr + foreign.stderr
+
+
+def test_dry_run_changes_nothing_and_rej_mode_leaves_rej_files(
+    releases: Releases, user_env: dict[str, str], tmp_path: Path
+) -> None:
+    project = new_project(releases.v1, "fastapi", tmp_path, user_env)
+    team_edits(project)
+
+    dry = run([releases.v2.fwgen, "update", "--dry-run"], project, user_env)
+    assert "The template added 1 file(s): CONTRIBUTING.md" in dry.stdout
+    assert "Would stay deleted (you removed them): .dockerignore, docs/development.md" in dry.stdout
+    assert git(project, "status", "--porcelain") == ""
+    assert answers(project)["_commit"] == "v1.0.0"
+
+    result = run([releases.v2.fwgen, "update", "--conflict", "rej"], project, user_env, check=False)
+    assert result.returncode == 1
+    assert "README.md.rej" in result.stderr and ".rej" in result.stderr
+    assert (project / "README.md.rej").is_file()
+    assert "<<<<<<<" not in (project / "README.md").read_text()
