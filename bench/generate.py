@@ -1,14 +1,20 @@
-"""Generator speed: wall time and peak memory of fwgen's commands, as an installed user runs them.
+"""Generator speed: fwgen's commands beside django-admin, copier and cookiecutter, in one run.
 
     python bench/generate.py [--runs 5]
 
-Builds fwgen's wheel, installs it into a scratch venv the way pip does (bytecode compiled),
-then times each command in fresh processes. Prints median and min-max per command.
+Releases two throwaway versions of fwgen from this checkout (the second changes one template
+line), installs them like pip does (bytecode compiled) into scratch venvs with a temporary
+HOME, and times each command in fresh processes: median and min-max wall time, peak memory
+(max RSS of the process tree's largest process), and files written per second. For scale it
+times `django-admin startproject`, and `copier copy` and `cookiecutter --no-input` of a
+template it builds with as many files, of the same sizes, as a generated FastAPI project.
+Nothing touches the network except uv installing the compared tools (from its cache when warm).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -21,12 +27,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import release  # noqa: E402
+
+# The comparison tools, pinned so runs are comparable over time.
+TOOLS = ("django==5.2.*", "copier==9.*", "cookiecutter==2.6.*")
 
 
 @dataclass
 class Sample:
     seconds: float
     peak_mb: float
+
+
+@dataclass
+class Row:
+    label: str
+    samples: list[Sample]
+    files: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
 
 
 def run_once(args: Sequence[str], cwd: Path, env: dict[str, str]) -> Sample:
@@ -36,10 +58,11 @@ def run_once(args: Sequence[str], cwd: Path, env: dict[str, str]) -> Sample:
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"{' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}"
-        )
+    code = os.waitstatus_to_exitcode(status)
+    # `fwgen check` answers 3 when an update is available; that is a result, not a failure.
+    if code not in (0, 3):
+        detail = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(args)} exited {code}: {detail}")
     return Sample(elapsed, usage.ru_maxrss / 1024)
 
 
@@ -50,69 +73,121 @@ def measure(
     cwd: Path,
     env: dict[str, str],
     before: Callable[[int], None] | None = None,
-) -> tuple[str, list[Sample]]:
+    files: int = 0,
+) -> Row:
     samples = []
     for i in range(runs):
         if before:
             before(i)
         samples.append(run_once(command(i), cwd, env))
-    return label, samples
+    return Row(label, samples, files)
 
 
-def table(rows: list[tuple[str, list[Sample]]]) -> str:
+def count_files(root: Path) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file() and ".git" not in p.parts)
+
+
+def table(rows: list[Row]) -> str:
     lines = [
-        f"{'command':<40} {'median s':>9} {'min-max s':>13} {'peak MB':>8}",
-        "-" * 73,
+        f"{'command':<44} {'median s':>9} {'min-max s':>13} {'peak MB':>8} {'files/s':>8}",
+        "-" * 86,
     ]
-    for label, samples in rows:
-        secs = [s.seconds for s in samples]
-        peak = statistics.median(s.peak_mb for s in samples)
+    for row in rows:
+        secs = [s.seconds for s in row.samples]
+        peak = statistics.median(s.peak_mb for s in row.samples)
+        rate = f"{row.files / row.median:>8.0f}" if row.files else f"{'':>8}"
         lines.append(
-            f"{label:<40} {statistics.median(secs):>9.3f} "
-            f"{min(secs):>6.3f}-{max(secs):<6.3f} {peak:>8.1f}"
+            f"{row.label:<44} {row.median:>9.3f} {min(secs):>6.3f}-{max(secs):<6.3f} "
+            f"{peak:>8.1f} {rate}"
         )
     return "\n".join(lines)
 
 
-def install(scratch: Path) -> Path:
-    wheels = scratch / "wheels"
-    uv = shutil.which("uv")
-    if not uv:
+def uv() -> str:
+    found = shutil.which("uv")
+    if not found:
         raise SystemExit("uv is required: pip install uv")
-    subprocess.run([uv, "build", "--wheel", "-q", "-o", str(wheels)], cwd=ROOT, check=True)
-    venv = scratch / "venv"
-    subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], check=True)
-    wheel = next(wheels.glob("fwgen-*.whl"))
+    return found
+
+
+def venv_with(path: Path, *requirements: str) -> Path:
+    subprocess.run([uv(), "venv", "-q", "-p", sys.executable, str(path)], check=True)
     subprocess.run(
         [
-            uv,
+            uv(),
             "pip",
             "install",
             "-q",
             "--compile-bytecode",
             "-p",
-            str(venv / "bin/python"),
-            str(wheel),
+            str(path / "bin/python"),
+            *requirements,
         ],
         check=True,
     )
-    return venv / "bin" / "fwgen"
+    return path / "bin"
+
+
+def releases(scratch: Path) -> tuple[Path, Path]:
+    """Wheels of fwgen 1.0.0 and 1.0.1; 1.0.1 changes one line of every project's README."""
+    repo = release.snapshot(ROOT, scratch / "fwgen")
+    wheels = []
+    for version in ("1.0.0", "1.0.1"):
+        if version == "1.0.1":
+            readme = repo / "templates/_shared/README.md.jinja"
+            readme.write_text(readme.read_text() + "\n\nSee docs/ for more.")
+        release.set_version(repo, version)
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+        subprocess.run(["git", "commit", "-qm", version], cwd=repo, check=True)
+        wheels.append(release.release(version, scratch / "dist", root=repo))
+    return wheels[0], wheels[1]
+
+
+def same_size_template(like: Path, scratch: Path) -> tuple[Path, Path]:
+    """A copier template and a cookiecutter template with `like`'s file sizes and count."""
+    copier_tpl = scratch / "copier-template"
+    cookie_tpl = scratch / "cookiecutter-template"
+    inner = cookie_tpl / "{{cookiecutter.project_slug}}"
+    files = [p for p in like.rglob("*") if p.is_file() and ".git" not in p.parts]
+    for n, path in enumerate(files):
+        size = path.stat().st_size
+        filler = ("x" * 79 + "\n") * (size // 80)
+        rel = f"pkg{n % 7}/file{n}.txt"
+        for root, var in ((copier_tpl, "project_name"), (inner, "cookiecutter.project_name")):
+            target = root / (rel + (".jinja" if root is copier_tpl else ""))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"# {{{{ {var} }}}}\n{filler}")
+    (copier_tpl / "copier.yml").write_text(
+        "_templates_suffix: .jinja\nproject_name:\n  type: str\n  default: demo\n"
+    )
+    (cookie_tpl / "cookiecutter.json").write_text(
+        json.dumps({"project_name": "demo", "project_slug": "demo"})
+    )
+    return copier_tpl, cookie_tpl
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
+    runs = options.runs
 
     with tempfile.TemporaryDirectory(prefix="fwgen-bench-") as tmp:
         scratch = Path(tmp)
-        fwgen = str(install(scratch))
-        work = scratch / "work"
-        work.mkdir()
         home = scratch / "home"
         home.mkdir()
         (home / ".gitconfig").write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n")
-        env = {**os.environ, "HOME": str(home), "NO_COLOR": "1"}
+        env = {**os.environ, "HOME": str(home), "NO_COLOR": "1", "GIT_CONFIG_NOSYSTEM": "1"}
+        env.pop("GIT_CONFIG_GLOBAL", None)
+        os.environ.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1")
+        os.environ.pop("GIT_CONFIG_GLOBAL", None)
+
+        v1, v2 = releases(scratch)
+        old = venv_with(scratch / "venv-1.0.0", str(v1))
+        new = venv_with(scratch / "venv-1.0.1", str(v2))
+        tools = venv_with(scratch / "venv-tools", *TOOLS)
+        work = scratch / "work"
+        work.mkdir()
 
         def fresh(name: str) -> Callable[[int], None]:
             def clear(i: int) -> None:
@@ -120,33 +195,103 @@ def main() -> None:
 
             return clear
 
+        fwgen = str(old / "fwgen")
         rows = [
-            measure("fwgen --help", lambda i: [fwgen, "--help"], options.runs, work, env),
+            measure("fwgen --help", lambda i: [fwgen, "--help"], runs, work, env),
             measure(
                 "fwgen recommend --json",
                 lambda i: [fwgen, "recommend", "--kind", "api", "--async", "--json"],
-                options.runs,
+                runs,
                 work,
                 env,
             ),
         ]
-        for framework in ("django", "flask", "fastapi"):
-            rows.append(
-                measure(
-                    f"fwgen new --yes --framework {framework}",
-                    lambda i, fw=framework: [fwgen, "new", f"{fw}{i}", "--yes", "--framework", fw],
-                    options.runs,
-                    work,
-                    env,
-                    before=fresh(framework),
-                )
+        for fw in ("django", "flask", "fastapi"):
+            row = measure(
+                f"fwgen new --yes --framework {fw}",
+                lambda i, fw=fw: [fwgen, "new", f"{fw}{i}", "--yes", "--framework", fw],
+                runs,
+                work,
+                env,
+                before=fresh(fw),
             )
-        files = sum(
-            1 for p in (work / "fastapi0").rglob("*") if p.is_file() and ".git" not in p.parts
+            row.files = count_files(work / f"{fw}0")
+            rows.append(row)
+
+        project = work / "fastapi0"
+
+        def back_to_v1(i: int) -> None:
+            subprocess.run(["git", "reset", "-q", "--hard"], cwd=project, check=True)
+            subprocess.run(["git", "clean", "-fdq", "-e", ".env"], cwd=project, check=True)
+
+        rows.append(
+            measure(
+                "fwgen update (one README line changed)",
+                lambda i: [str(new / "fwgen"), "update"],
+                runs,
+                project,
+                env,
+                before=back_to_v1,
+            )
         )
-        print(f"fwgen benchmark: {options.runs} runs each, Python {sys.version.split()[0]}")
-        print(table(rows))
-        print(f"(a FastAPI project is {files} files, .env included, plus its first git commit)")
+        rows.append(
+            measure("fwgen check", lambda i: [str(new / "fwgen"), "check"], runs, project, env)
+        )
+
+        copier_tpl, cookie_tpl = same_size_template(project, scratch)
+        size = count_files(project)
+        compared = [
+            measure(
+                "django-admin startproject",
+                lambda i: [str(tools / "django-admin"), "startproject", f"dj{i}"],
+                runs,
+                work,
+                env,
+                before=fresh("dj"),
+            ),
+            measure(
+                f"copier copy ({size} files, plain directory)",
+                lambda i: [
+                    str(tools / "copier"),
+                    "copy",
+                    "--defaults",
+                    "--quiet",
+                    str(copier_tpl),
+                    str(work / f"cp{i}"),
+                ],
+                runs,
+                work,
+                env,
+                before=fresh("cp"),
+                files=size,
+            ),
+            measure(
+                f"cookiecutter --no-input ({size} files)",
+                lambda i: [
+                    str(tools / "cookiecutter"),
+                    "--no-input",
+                    "-o",
+                    str(work / f"cc{i}"),
+                    str(cookie_tpl),
+                ],
+                runs,
+                work,
+                env,
+                before=fresh("cc"),
+                files=size,
+            ),
+        ]
+        compared[0].files = count_files(work / "dj0")
+        print(
+            f"fwgen benchmark: {runs} runs each, Python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} CPUs"
+        )
+        print(table(rows + compared))
+        copier_row = compared[1]
+        for row in rows:
+            if row.label.startswith("fwgen new"):
+                ratio = row.median / copier_row.median
+                print(f"{row.label}: {ratio:.2f}x copier copy (goal <= 1.2x)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,45 +25,72 @@ class ReleaseError(Exception):
     pass
 
 
-def git(*args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+def git(*args: str, root: Path = ROOT) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ReleaseError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout
 
 
-def package_version() -> str:
-    text = (ROOT / "generator" / "__init__.py").read_text(encoding="utf-8")
+def package_version(root: Path = ROOT) -> str:
+    text = (root / "generator" / "__init__.py").read_text(encoding="utf-8")
     found = re.search(r'__version__ = "([^"]+)"', text)
     if not found:
         raise ReleaseError("generator/__init__.py has no __version__")
     return found.group(1)
 
 
-def release(version: str, out: Path) -> Path:
+def release(version: str, out: Path, root: Path = ROOT) -> Path:
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ReleaseError(f"{version!r} is not X.Y.Z")
-    if dirty := git("status", "--porcelain").strip():
+    if dirty := git("status", "--porcelain", root=root).strip():
         raise ReleaseError(f"the tree has uncommitted changes; commit or stash them:\n{dirty}")
-    if package_version() != version:
+    if package_version(root) != version:
+        found = package_version(root)
         raise ReleaseError(
-            f"generator/__init__.py says {package_version()}; set it to {version} and commit first"
+            f"generator/__init__.py says {found}; set it to {version} and commit first"
         )
     tag = f"v{version}"
-    if git("tag", "--list", tag).strip():
+    if git("tag", "--list", tag, root=root).strip():
         raise ReleaseError(f"{tag} already exists")
-    git("tag", "-a", tag, "-m", f"fwgen {version}")
+    git("tag", "-a", tag, "-m", f"fwgen {version}", root=root)
     try:
         subprocess.run(
-            ["uv", "build", "--wheel", "--quiet", "--out-dir", str(out)], cwd=ROOT, check=True
+            ["uv", "build", "--wheel", "--quiet", "--out-dir", str(out)], cwd=root, check=True
         )
     except (OSError, subprocess.CalledProcessError) as exc:
-        git("tag", "-d", tag)
+        git("tag", "-d", tag, root=root)
         raise ReleaseError(f"building the wheel failed ({exc}); the tag was removed") from exc
     wheel = out / f"fwgen-{version}-py3-none-any.whl"
     if tag not in wheel_tags(wheel):
         raise ReleaseError(f"{wheel.name} does not carry {tag}")
     return wheel
+
+
+def snapshot(source: Path, dest: Path) -> Path:
+    """A fresh git repository at `dest` holding `source`'s files as they are now (for tests and
+    benchmarks that release throwaway versions)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for rel in listed:
+        if (source / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, dest / rel)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=dest, check=True)
+    return dest
+
+
+def set_version(repo: Path, version: str) -> None:
+    """Write `version` into a repository's generator/__init__.py."""
+    init = repo / "generator" / "__init__.py"
+    init.write_text(
+        re.sub(r'__version__ = "[^"]+"', f'__version__ = "{version}"', init.read_text(), count=1)
+    )
 
 
 def wheel_tags(wheel: Path) -> set[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -42,14 +41,6 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
     ).stdout
-
-
-def set_version(repo: Path, version: str) -> None:
-    init = repo / "generator/__init__.py"
-    text = init.read_text()
-    start = text.index('__version__ = "')
-    end = text.index('"', start + len('__version__ = "'))
-    init.write_text(text[:start] + f'__version__ = "{version}' + text[end:])
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -104,22 +95,15 @@ class Releases:
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     """fwgen 1.0.0 and 2.0.0 built by the release script, each installed in its own venv."""
     base = tmp_path_factory.mktemp("releases")
-    repo = base / "fwgen"
-    files = git(ROOT, "ls-files", "-co", "--exclude-standard").splitlines()
-    for rel in files:
-        source = ROOT / rel
-        if source.is_file():
-            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / rel)
     env = {**os.environ, "GIT_CONFIG_GLOBAL": str(base / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
     for key, value in (("user.name", "Release Bot"), ("user.email", "release@example.com")):
         run(["git", "config", "--global", key, value], base, env)
-    run(["git", "init", "-q", "-b", "main"], repo, env)
+    repo = release.snapshot(ROOT, base / "fwgen")
     built = {}
     for version in ("1.0.0", "2.0.0"):
         if version == "2.0.0":
             template_v2(repo)
-        set_version(repo, version)
+        release.set_version(repo, version)
         run(["git", "add", "-A"], repo, env)
         run(["git", "commit", "-qm", f"fwgen {version}"], repo, env)
         out = run(
