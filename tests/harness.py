@@ -191,6 +191,66 @@ class Dockerfile:
         return parsed
 
 
+@dataclass
+class DockerIgnore:
+    """Docker's .dockerignore rules: patterns are relative to the context root, `**` spans
+    directories, a pattern that matches a directory excludes what is in it, and the last
+    match wins (`!` lets a path back in)."""
+
+    rules: list[tuple[bool, str, re.Pattern[str]]]
+
+    @classmethod
+    def read(cls, project: Path) -> DockerIgnore:
+        ignore_file = project / ".dockerignore"
+        lines = ignore_file.read_text().splitlines() if ignore_file.is_file() else []
+        rules = []
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            keep = line.startswith("!")
+            pattern = line.removeprefix("!").strip().strip("/")
+            regex = ""
+            for part in re.split(r"(\*\*/?|\*|\?)", pattern):
+                if part.startswith("**"):
+                    regex += "(?:.*/)?" if part.endswith("/") else ".*"
+                elif part == "*":
+                    regex += "[^/]*"
+                elif part == "?":
+                    regex += "[^/]"
+                else:
+                    regex += re.escape(part)
+            rules.append((keep, pattern, re.compile(regex + "(?:/.*)?")))
+        return cls(rules)
+
+    def ignored(self, path: str) -> bool:
+        verdict = False
+        for keep, _, rule in self.rules:
+            if rule.fullmatch(path):
+                verdict = not keep
+        return verdict
+
+    def prunes(self, directory: str) -> bool:
+        """An ignored directory no `!` rule reaches into is skipped whole (.venv, .git)."""
+        return self.ignored(directory) and not any(
+            keep and (pattern.startswith(directory + "/") or pattern.startswith("**"))
+            for keep, pattern, _ in self.rules
+        )
+
+
+def build_context(project: Path, dest: Path) -> None:
+    """Copy what `COPY . /app` would copy: the project minus what .dockerignore excludes."""
+    rules = DockerIgnore.read(project)
+    for root, dirs, files in os.walk(project):
+        here = Path(root).relative_to(project)
+        dirs[:] = [d for d in dirs if not rules.prunes((here / d).as_posix())]
+        for name in files:
+            rel = (here / name).as_posix()
+            if not rules.ignored(rel):
+                (dest / here).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(project / rel, dest / rel)
+
+
 def makefile_recipe(project: Path, target: str) -> list[str]:
     recipes = makefile.recipes((project / "Makefile").read_text(encoding="utf-8"))
     if target not in recipes:
@@ -361,23 +421,33 @@ class Production:
     project: Path
     venv: Path
     dockerfile: Dockerfile
+    # The image's /app: the build context, where the build steps and the server run.
+    app: Path
 
     @classmethod
     def build(cls, project: Path, venv: Path, python: str) -> Production:
+        """Copy the build context as `COPY . /app` does and install into `venv` as the image does.
+
+        The copy sits beside the venv; everything afterwards runs in it, so a file the
+        .dockerignore keeps out of the image (`.env` above all) is out of the run too.
+        """
         dockerfile = Dockerfile.parse((project / "Dockerfile").read_text())
-        prod = cls(project, venv, dockerfile)
+        app = venv.with_name(venv.name + "-app")
+        shutil.rmtree(app, ignore_errors=True)
+        build_context(project, app)
+        prod = cls(project, venv, dockerfile, app)
         uv = require("uv")
         for step in dockerfile.build_runs:
             if step.startswith("uv sync"):
                 # The image's dependency install, into this venv instead of /app/.venv.
                 run(
                     [uv, *shlex.split(step)[1:], "--python", python],
-                    project,
+                    app,
                     env=prod.env(),
                     what="production dependency install",
                 )
             else:
-                run(["sh", "-c", step], project, env=prod.env(), what=f"image build step {step}")
+                run(["sh", "-c", step], app, env=prod.env(), what=f"image build step {step}")
         return prod
 
     def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -391,17 +461,17 @@ class Production:
     def migrate(self, settings: Mapping[str, str]) -> None:
         run(
             compose_migrate_command(self.project),
-            self.project,
+            self.app,
             env=self.env(settings),
             what="migrations (compose's migrate step)",
         )
 
     def start(self, settings: Mapping[str, str], log: Path) -> Server:
-        return Server.start(self.dockerfile.cmd, self.project, tool_env(self.env(settings)), log)
+        return Server.start(self.dockerfile.cmd, self.app, tool_env(self.env(settings)), log)
 
     def check(self, command: Sequence[str], settings: Mapping[str, str]) -> None:
         """Run one of the starter's own production checks in the image's environment."""
-        run(list(command), self.project, env=self.env(settings), what=" ".join(command))
+        run(list(command), self.app, env=self.env(settings), what=" ".join(command))
 
 
 @dataclass
@@ -512,8 +582,9 @@ def pages(server: Server, paths: Iterable[str]) -> None:
 def request_id_logged(server: Server, timeout: float = 10) -> None:
     """A caller's X-Request-ID comes back on the response and in a JSON access log line."""
     rid = f"harness-{secrets.token_hex(8)}"
+    # Not a probe: probes skip the access log.
     request = urllib.request.Request(
-        server.base_url + "/health", headers={**PROXY_HEADERS, "X-Request-ID": rid}
+        server.base_url + "/openapi.json", headers={**PROXY_HEADERS, "X-Request-ID": rid}
     )
     answer = http_request(request, timeout=10)
     if answer.headers.get("x-request-id") != rid:

@@ -36,6 +36,39 @@ CMD ["gunicorn", "config.wsgi"]
 """
 
 
+def test_build_context_leaves_out_what_dockerignore_excludes(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    files = [
+        ".env",
+        ".env.example",
+        ".env.local",
+        ".venv/bin/python",
+        "app/__pycache__/main.cpython-313.pyc",
+        "app/main.py",
+        "app/data/seed.sqlite3",
+        "db.sqlite3",
+        "docs/index.md",
+        "Dockerfile",
+    ]
+    for name in files:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(name)
+    (project / ".dockerignore").write_text(
+        "# comment\n.venv\n.env\n.env.*\n!.env.example\n**/__pycache__\n*.sqlite3\ndocs/\n"
+    )
+    harness.build_context(project, tmp_path / "app")
+    app = tmp_path / "app"
+    copied = sorted(p.relative_to(app).as_posix() for p in app.rglob("*") if p.is_file())
+    # `*.sqlite3` is anchored at the root, as Docker matches it; `**/` reaches any depth.
+    assert copied == [
+        ".dockerignore",
+        ".env.example",
+        "Dockerfile",
+        "app/data/seed.sqlite3",
+        "app/main.py",
+    ]
+
+
 def test_dockerfile_parse_reads_build_steps_runtime_env_and_cmd() -> None:
     parsed = harness.Dockerfile.parse(DOCKERFILE)
     assert parsed.build_runs == [

@@ -180,13 +180,7 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
 
 
 def test_production_refuses_the_placeholder_secret(built: Built) -> None:
-    prod = harness.Production(
-        built.project,
-        built.scratch / "prod-venv",
-        harness.Dockerfile.parse((built.project / "Dockerfile").read_text()),
-    )
-    if not (prod.venv / "bin" / "python").exists():
-        prod = harness.Production.build(built.project, prod.venv, built.python)
+    prod = harness.Production.build(built.project, built.scratch / "prod-venv", built.python)
     settings = {
         "DATABASE_URL": f"sqlite:///{built.scratch}/refuse.sqlite3",
         "DEBUG": "false",
