@@ -31,8 +31,16 @@ async def test_ready_is_503_when_database_is_unreachable() -> None:
 
 
 async def test_unknown_host_is_rejected(client: AsyncClient) -> None:
-    response = await client.get("/health", headers={"host": "evil.example"})
+    response = await client.get("/openapi.json", headers={"host": "evil.example"})
     assert response.status_code == 400
+
+
+async def test_probes_answer_on_any_host(client: AsyncClient) -> None:
+    # The image's HEALTHCHECK asks 127.0.0.1, a Kubernetes probe the pod's IP.
+    for path in ("/health", "/ready"):
+        response = await client.get(path, headers={"host": "10.1.2.3:8000"})
+        assert response.status_code == 200
+        assert "x-request-id" not in response.headers
 
 
 async def test_cors_allows_configured_origins_only(settings: Settings) -> None:

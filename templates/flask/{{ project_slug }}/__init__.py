@@ -18,6 +18,8 @@ def create_app(config: Config | None = None) -> Flask:
     if app.config["PRODUCTION"]:
         # TLS ends at the proxy in front of the app, which says so in X-Forwarded-Proto.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # First, so the host check runs before any other hook and the access line sees the rest.
+    middleware.init_app(app, hsts=app.config["PRODUCTION"])
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -27,7 +29,6 @@ def create_app(config: Config | None = None) -> Flask:
     api.init_app(app)
     if app.config["CORS_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}})
-    middleware.init_app(app, hsts=app.config["PRODUCTION"])
 
     for blueprint in (health.blp, auth.blp, users.blp, items.blp):
         # The API authenticates with bearer tokens, never cookies: CSRF cannot apply.

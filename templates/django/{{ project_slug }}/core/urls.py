@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .views import HealthView, HomeView, ReadyView
+from . import views
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("health", HealthView.as_view(), name="health"),
-    path("ready", ReadyView.as_view(), name="ready"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("health", views.health, name="health"),
+    path("ready", views.ready, name="ready"),
 ]
