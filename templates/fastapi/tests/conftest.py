@@ -1,6 +1,5 @@
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,21 +24,35 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(security, "password_hash", cheap)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # DATABASE_URL from the environment runs the suite on PostgreSQL; otherwise a fresh SQLite.
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path}/test.sqlite3"
+    sqlite = f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
+    url = os.environ.get("DATABASE_URL") or sqlite
     return Settings(_env_file=None, database_url=url, secret_key="x" * 40, allowed_hosts=["test"])
 
 
+@pytest.fixture(scope="session")
+def application(settings: Settings) -> FastAPI:
+    """One app for the session: building one analyses every route, too slow to do per test."""
+    return create_app(settings)
+
+
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    async with application.state.engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.run_sync(Base.metadata.create_all)
+async def app(application: FastAPI) -> AsyncIterator[FastAPI]:
+    """The app over empty tables: created once, emptied after each test."""
+    engine = application.state.engine
+    if not getattr(application.state, "tables_created", False):
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.run_sync(Base.metadata.create_all)
+        application.state.tables_created = True
     yield application
-    await application.state.engine.dispose()
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+    # Pooled connections belong to this test's event loop.
+    await engine.dispose()
 
 
 @pytest.fixture

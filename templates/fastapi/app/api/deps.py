@@ -26,7 +26,9 @@ CONFLICT: Responses = {
 }
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are still `async def`: FastAPI runs a plain `def` one in its
+# thread pool, a thread hop on every request for nothing.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
