@@ -18,6 +18,7 @@ from generator.console import echo
 from generator.errors import FwgenError, UsageError
 from generator.store import Source
 
+ANSWERS_FILE = ".copier-answers.yml"
 PLACEHOLDER_LINE = "SECRET_KEY=change-me"
 # An existing .env holds the team's secrets: --force never replaces it.
 KEEP_EXISTING = frozenset({".env"})
@@ -34,9 +35,9 @@ def render(source: Source, destination: Path, answers: Mapping[str, Any], *, deb
             warnings.simplefilter("ignore")
         try:
             copier.run_copy(
-                source.url,
+                str(source.files) if source.files else source.url,
                 str(destination),
-                vcs_ref=source.ref,
+                vcs_ref=None if source.files else source.ref,
                 data=dict(answers),
                 defaults=True,
                 overwrite=True,
@@ -46,6 +47,20 @@ def render(source: Source, destination: Path, answers: Mapping[str, Any], *, deb
             )
         except ValueError as exc:  # Copier's verdict on an answer (validator, choice, type)
             raise UsageError(str(exc).splitlines()[0]) from exc
+    if source.files and source.ref:
+        record_source(destination, source.url, source.ref)
+
+
+def record_source(project: Path, url: str, ref: str) -> None:
+    """Make the answers name `url` at `ref`, as a render from the bundle itself would."""
+    answers = project / ANSWERS_FILE
+    lines = answers.read_text(encoding="utf-8").splitlines()
+    found = [n for n, line in enumerate(lines) if line.startswith("_src_path: ")]
+    if len(found) != 1 or any(line.startswith("_commit: ") for line in lines):
+        raise FwgenError(f"{ANSWERS_FILE} does not look like Copier's; the template is broken")
+    # Copier writes the keys sorted: `_commit` goes right before `_src_path`.
+    lines[found[0] : found[0] + 1] = [f"_commit: {ref}", f"_src_path: {url}"]
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_env(project: Path) -> None:

@@ -29,10 +29,16 @@ PACKAGED_BUNDLE = Path(__file__).resolve().parent / "template.bundle"
 
 @dataclass(frozen=True)
 class Source:
-    """Where Copier renders from: `url` (recorded in the answers) at `ref`."""
+    """What the answers file records: `url` at `ref`.
+
+    `files`, when set, is a directory holding that very version, rendered instead of cloning
+    `url`: a release wheel's own template files are its tag's (the release script builds the
+    wheel from the clean tagged commit), so `fwgen new` skips a git clone and checkout.
+    """
 
     url: str
     ref: str | None
+    files: Path | None = None
 
 
 def installed_tag() -> str:
@@ -99,7 +105,7 @@ def for_new() -> Source:
     """This fwgen's own template version from the store, or the checkout's working tree."""
     if installed_tag() in bundle_tags(PACKAGED_BUNDLE):
         sync()
-        return Source(STORE_URL, installed_tag())
+        return Source(STORE_URL, installed_tag(), files=template_root())
     return Source(str(template_root()), None)
 
 

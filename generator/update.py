@@ -26,8 +26,8 @@ from generator import store
 from generator.console import echo
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS
+from generator.render import ANSWERS_FILE
 
-ANSWERS_FILE = ".copier-answers.yml"
 ConflictMode = Literal["inline", "rej"]
 CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
 

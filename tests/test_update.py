@@ -192,6 +192,31 @@ def test_new_records_a_portable_source(
     assert recorded["_commit"] == "v1.0.0"
     assert str(tmp_path) not in (project / ".copier-answers.yml").read_text()
 
+    # `new` renders the wheel's own files, not a clone: the project must be byte for byte what
+    # Copier makes from the store at that tag, or a later update would see phantom edits.
+    data = {k: v for k, v in recorded.items() if not k.startswith("_")}
+    script = (
+        "import copier, json, sys; copier.run_copy("
+        "'~/.local/share/fwgen/template.bundle', sys.argv[1], vcs_ref='v1.0.0', "
+        "data=json.loads(sys.argv[2]), defaults=True, quiet=True, unsafe=False)"
+    )
+    copied = tmp_path / "copied"
+    python = str(releases.v1.venv / "bin/python")
+    run([python, "-c", script, str(copied), json.dumps(data)], tmp_path, user_env)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(root).parts and p.name != ".env"
+        }
+
+    # The decision record is written from the recommendation, which the answers do not hold.
+    record = "docs/decisions/0001-web-framework.md"
+    made, plain = files(project), files(copied)
+    assert made.pop(record) != b"" and plain.pop(record) != b""
+    assert made == plain
+
 
 def test_fwgen_update_merges_keeps_deletions_and_reports_conflicts(
     releases: Releases, user_env: dict[str, str], tmp_path: Path
