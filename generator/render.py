@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import secrets
 import shutil
-import sys
 import tempfile
-import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from generator.console import echo
-from generator.errors import FwgenError, UsageError
+from generator.errors import FwgenError
 from generator.store import Source
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -26,29 +23,14 @@ KEEP_EXISTING = frozenset({".env"})
 
 def render(source: Source, destination: Path, answers: Mapping[str, Any], *, debug: bool) -> None:
     """Render the template with every answer given, so Copier never prompts."""
-    import copier  # imported here: it costs a third of a second and only rendering needs it
+    from generator import engine  # imported here: Copier costs a third of a second
 
-    # Copier's warnings and notes (dirty template, no tags...) are for template authors.
-    chatter = io.StringIO()
-    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stderr if debug else chatter):
-        if not debug:
-            warnings.simplefilter("ignore")
-        try:
-            copier.run_copy(
-                str(source.files) if source.files else source.url,
-                str(destination),
-                vcs_ref=None if source.files else source.ref,
-                data=dict(answers),
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                unsafe=False,
-                settings=copier.Settings(),
-            )
-        except ValueError as exc:  # Copier's verdict on an answer (validator, choice, type)
-            raise UsageError(str(exc).splitlines()[0]) from exc
-    if source.files and source.ref:
-        record_source(destination, source.url, source.ref)
+    if source.files:
+        engine.copy(str(source.files), destination, answers, ref=None, debug=debug)
+        if source.ref:
+            record_source(destination, source.url, source.ref)
+    else:
+        engine.copy(source.url, destination, answers, ref=source.ref, debug=debug)
 
 
 def record_source(project: Path, url: str, ref: str) -> None:

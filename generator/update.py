@@ -8,12 +8,8 @@ leaves behind (it exits 0 either way).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
-import sys
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -141,35 +137,14 @@ def render_version(
     ref: str, data: dict[str, Any], destination: Path, *, debug: bool
 ) -> dict[str, bytes]:
     """Every file of the template at `ref` rendered with `data`, by relative path."""
-    import copier
+    from generator import engine
 
-    with _quiet(debug):
-        copier.run_copy(
-            store.STORE_URL,
-            str(destination),
-            vcs_ref=ref,
-            data=data,
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            unsafe=False,
-            settings=copier.Settings(),
-        )
+    engine.copy(store.STORE_URL, destination, data, ref=ref, debug=debug)
     return {
         p.relative_to(destination).as_posix(): p.read_bytes()
         for p in destination.rglob("*")
         if p.is_file()
     }
-
-
-@contextlib.contextmanager
-def _quiet(debug: bool) -> Any:
-    """Copier's warnings and progress are for template authors; --debug shows them."""
-    chatter = io.StringIO()
-    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stderr if debug else chatter):
-        if not debug:
-            warnings.simplefilter("ignore")
-        yield
 
 
 def update(request: UpdateRequest) -> Outcome:
@@ -253,20 +228,9 @@ def _describe(before: dict[str, bytes], after: dict[str, bytes], deleted: list[s
 def _run_copier(
     project: Project, new: str, changes: dict[str, Any], request: UpdateRequest
 ) -> None:
-    import copier
+    from generator import engine
 
-    with _quiet(request.debug):
-        copier.run_update(
-            str(project.root),
-            vcs_ref=new,
-            data=changes,
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            unsafe=False,
-            conflict=request.conflict,
-            settings=copier.Settings(),
-        )
+    engine.update(project.root, new, changes, conflict=request.conflict, debug=request.debug)
 
 
 def _keep_deleted(project: Project, deleted: list[str]) -> list[str]:
