@@ -105,8 +105,13 @@ def for_new() -> Source:
     """This fwgen's own template version from the store, or the checkout's working tree."""
     if installed_tag() in bundle_tags(PACKAGED_BUNDLE):
         sync()
-        return Source(STORE_URL, installed_tag(), files=template_root())
+        return at(installed_tag())
     return Source(str(template_root()), None)
+
+
+def at(ref: str) -> Source:
+    """The store's version `ref`; this fwgen's own version is rendered from its own files."""
+    return Source(STORE_URL, ref, files=template_root() if ref == installed_tag() else None)
 
 
 def require_store() -> None:

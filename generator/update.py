@@ -18,11 +18,10 @@ import click
 import yaml
 from packaging.version import Version
 
-from generator import store
+from generator import render, store
 from generator.console import echo
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS
-from generator.render import ANSWERS_FILE
 
 ConflictMode = Literal["inline", "rej"]
 CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
@@ -77,10 +76,10 @@ def load_project(path: Path) -> Project:
     root = path.resolve()
     if not root.is_dir():
         raise UsageError(f"{path} is not a directory")
-    answers_path = root / ANSWERS_FILE
+    answers_path = root / render.ANSWERS_FILE
     if not answers_path.is_file():
         raise FwgenError(
-            f"{path} has no {ANSWERS_FILE}: not a project made by fwgen, or run this "
+            f"{path} has no {render.ANSWERS_FILE}: not a project made by fwgen, or run this "
             "from the project's top directory"
         )
     try:
@@ -88,7 +87,9 @@ def load_project(path: Path) -> Project:
     except yaml.YAMLError as exc:
         raise FwgenError(f"{answers_path} is not valid YAML: {exc}") from exc
     if not isinstance(answers, dict) or answers.get("framework") not in FRAMEWORKS:
-        raise FwgenError(f"{path} was not made by fwgen ({ANSWERS_FILE} names no fwgen framework)")
+        raise FwgenError(
+            f"{path} was not made by fwgen ({render.ANSWERS_FILE} names no fwgen framework)"
+        )
     if answers.get("_src_path") != store.STORE_URL or not answers.get("_commit"):
         raise FwgenError(
             f"{path} was made from a development copy of fwgen's template "
@@ -96,7 +97,7 @@ def load_project(path: Path) -> Project:
             "can be updated"
         )
     if store.tag_version(str(answers["_commit"])) is None:
-        raise FwgenError(f"{ANSWERS_FILE} names no release (_commit: {answers['_commit']})")
+        raise FwgenError(f"{render.ANSWERS_FILE} names no release (_commit: {answers['_commit']})")
     return Project(root, answers)
 
 
@@ -137,9 +138,7 @@ def render_version(
     ref: str, data: dict[str, Any], destination: Path, *, debug: bool
 ) -> dict[str, bytes]:
     """Every file of the template at `ref` rendered with `data`, by relative path."""
-    from generator import engine
-
-    engine.copy(store.STORE_URL, destination, data, ref=ref, debug=debug)
+    render.render(store.at(ref), destination, data, debug=debug)
     return {
         p.relative_to(destination).as_posix(): p.read_bytes()
         for p in destination.rglob("*")
