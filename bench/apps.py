@@ -333,6 +333,9 @@ def load(options: Options, url: str, headers: Mapping[str, str], *, warm_up: boo
 
     if warm_up and options.warmup:
         once(options.warmup)
+    # The server may still owe requests a load left queued (a sync worker takes connections
+    # one by one); the answer to one more request means they are done.
+    harness.http_request(urllib.request.Request(url, headers=dict(headers)), timeout=60)
     result = once(options.duration)
     if result.errors:
         raise RuntimeError(f"{result.errors} of {result.requests} requests to {url} failed")
