@@ -333,13 +333,46 @@ def load(options: Options, url: str, headers: Mapping[str, str], *, warm_up: boo
 
     if warm_up and options.warmup:
         once(options.warmup)
-    # The server may still owe requests a load left queued (a sync worker takes connections
-    # one by one); the answer to one more request means they are done.
-    harness.http_request(urllib.request.Request(url, headers=dict(headers)), timeout=60)
+        wait_until_idle(urllib.parse.urlsplit(url).port or 80)
     result = once(options.duration)
     if result.errors:
         raise RuntimeError(f"{result.errors} of {result.requests} requests to {url} failed")
     return result
+
+
+# Server-side TCP states of a connection the server still owes work: established, half-open,
+# and closed by the client but not yet by the server.
+OWED_STATES = frozenset({"01", "03", "08"})
+
+
+def owed_connections(port: int) -> int | None:
+    """Connections to `port` the server has not finished with, or None without /proc (Linux)."""
+    owed, found = 0, False
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        try:
+            rows = table.read_text().splitlines()[1:]
+        except OSError:
+            continue
+        found = True
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rpartition(":")[2], 16) == port and fields[3] in OWED_STATES:
+                owed += 1
+    return owed if found else None
+
+
+def wait_until_idle(port: int, timeout: float = 60) -> None:
+    """Wait until the server has answered or dropped every connection of the previous load.
+
+    When the load generator stops, a server can still owe the requests it had queued or in
+    flight: a sync worker takes its queued connections one by one, an async one finishes
+    those it started. Measuring the next target then would charge it for that work.
+    """
+    deadline = time.monotonic() + timeout
+    while (owed := owed_connections(port)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if owed:
+        raise RuntimeError(f"the server on port {port} still holds {owed} connections")
 
 
 def render(framework: str, where: Path, python: str) -> Path:
@@ -454,8 +487,11 @@ def bench_framework(
                 Target(bare, "/health", bare_server.base_url + "/health", {}),
                 Target(starter, "items", server.base_url + ITEMS_PATH, auth),
             ]
+            ports = {urllib.parse.urlsplit(target.url).port or 80 for target in targets}
             for n in range(options.rounds):
                 for target in targets:
+                    for port in ports:  # both share the CPUs: neither may still be busy
+                        wait_until_idle(port)
                     loaded = load(options, target.url, target.headers, warm_up=n == 0)
                     target.rounds.append(loaded)
             # Each round loads the two /health targets one right after the other.

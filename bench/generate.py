@@ -80,10 +80,13 @@ def measure(rows: list[Row], runs: int, env: dict[str, str]) -> None:
             row.samples.append(run_once(row.command(i), row.cwd, env))
 
 
-def ratios(row: Row, baseline: Row) -> str:
-    """The median of the per-round ratios, and their range."""
+def ratio_line(row: Row, baseline: Row, what: str) -> str:
+    """The median of the per-round ratios of row to baseline, and their range."""
     each = [a.seconds / b.seconds for a, b in zip(row.samples, baseline.samples, strict=True)]
-    return f"{statistics.median(each):.2f}x (rounds {min(each):.2f}-{max(each):.2f}x)"
+    return (
+        f"{row.label}: {statistics.median(each):.2f}x {what} "
+        f"(rounds {min(each):.2f}-{max(each):.2f}x)"
+    )
 
 
 def count_files(root: Path) -> int:
@@ -91,16 +94,17 @@ def count_files(root: Path) -> int:
 
 
 def table(rows: list[Row]) -> str:
+    width = max(len(row.label) for row in rows)
     lines = [
-        f"{'command':<44} {'median s':>9} {'min-max s':>13} {'peak MB':>8} {'files/s':>8}",
-        "-" * 86,
+        f"{'command':<{width}} {'median s':>9} {'min-max s':>13} {'peak MB':>8} {'files/s':>8}",
+        "-" * (width + 42),
     ]
     for row in rows:
         secs = [s.seconds for s in row.samples]
         peak = statistics.median(s.peak_mb for s in row.samples)
         rate = f"{row.files / row.median:>8.0f}" if row.files else f"{'':>8}"
         lines.append(
-            f"{row.label:<44} {row.median:>9.3f} {min(secs):>6.3f}-{max(secs):<6.3f} "
+            f"{row.label:<{width}} {row.median:>9.3f} {min(secs):>6.3f}-{max(secs):<6.3f} "
             f"{peak:>8.1f} {rate}"
         )
     return "\n".join(lines)
@@ -327,14 +331,8 @@ def main() -> None:
         print(table(rows + compared))
         print()
         for fw in frameworks:
-            print(
-                f"{news[fw].label}: {ratios(news[fw], copies[fw])} copier copy of as many files"
-                " (goal <= 1.2x)"
-            )
-        print(
-            f"{news['fastapi'].label}: {ratios(news['fastapi'], own)} copier copy of the same"
-            " template"
-        )
+            print(ratio_line(news[fw], copies[fw], "copier copy of as many files (goal <= 1.2x)"))
+        print(ratio_line(news["fastapi"], own, "copier copy of the same template"))
         for row in rows[:2]:
             print(f"{row.label}: {row.median:.3f} s (goal < 0.15 s)")
 

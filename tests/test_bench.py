@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,26 @@ import harness
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
+
+
+def test_a_connection_is_owed_until_the_server_closes_it() -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from bench.apps import owed_connections
+    finally:
+        sys.path.remove(str(ROOT))
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        if not Path("/proc/net/tcp").exists():  # the count reads Linux's socket tables
+            assert owed_connections(port) is None
+            return
+        assert owed_connections(port) == 0
+        client = socket.create_connection(("127.0.0.1", port))
+        client.close()  # queued, then closed by the client: the server still owes it
+        assert owed_connections(port) == 1
+        accepted, _ = server.accept()
+        accepted.close()
+        assert owed_connections(port) == 0
 
 
 def test_apps_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
