@@ -75,6 +75,22 @@ def _quiet(debug: bool) -> Iterator[None]:
         yield
 
 
+def _settled() -> dict[str, Any]:
+    """What fwgen always tells Copier.
+
+    Every answer is given, so nothing is asked; nothing is trusted (the template needs no
+    tasks or extensions); the user's own Copier settings (default answers, trusted sources)
+    do not apply.
+    """
+    return {
+        "defaults": True,
+        "overwrite": True,
+        "quiet": True,
+        "unsafe": False,
+        "settings": SettingsModel(),
+    }
+
+
 def copy(
     src: str, destination: Path, answers: Mapping[str, Any], *, ref: str | None, debug: bool
 ) -> None:
@@ -83,15 +99,7 @@ def copy(
     with _quiet(debug):
         try:
             with worker(
-                src_path=src,
-                dst_path=destination,
-                vcs_ref=ref,
-                data=dict(answers),
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                unsafe=False,
-                settings=SettingsModel(),
+                src_path=src, dst_path=destination, vcs_ref=ref, data=dict(answers), **_settled()
             ) as running:
                 running.run_copy()
         except ValueError as exc:  # Copier's verdict on an answer (validator, choice, type)
@@ -110,15 +118,7 @@ def update(
     with (
         _quiet(debug),
         _Worker(
-            dst_path=project,
-            vcs_ref=ref,
-            data=dict(changes),
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            unsafe=False,
-            conflict=conflict,
-            settings=SettingsModel(),
+            dst_path=project, vcs_ref=ref, data=dict(changes), conflict=conflict, **_settled()
         ) as running,
     ):
         running.run_update()
