@@ -214,11 +214,15 @@ def plan(request: NewRequest) -> Plan:
     return Plan(project, target, framework, rec, answers)
 
 
-def _next_steps(project_dir: Path, shown_dir: str) -> list[str]:
+def _next_steps(project_dir: Path, shown_dir: str, database: str) -> list[str]:
     """The setup, migrate, run and test commands, read from the project's own Makefile."""
     recipes = makefile.recipes((project_dir / "Makefile").read_text(encoding="utf-8"))
     steps = [f"cd {shown_dir}"]
-    for target in ("install", "migrate", "test", "dev"):
+    targets = ["install", "migrate", "test", "dev"]
+    if database == "postgresql":
+        # The migrations need the server; README.md shows how to run one without Docker.
+        targets.insert(1, "db")
+    for target in targets:
         steps += recipes.get(target, [])
     return steps
 
@@ -258,7 +262,7 @@ def create(request: NewRequest) -> Plan:
             + ("--no-git" if not request.git else "already inside a git repository")
         )
     echo("\nNext steps:")
-    for step in _next_steps(target, shown):
+    for step in _next_steps(target, shown, str(the_plan.answers.get("database"))):
         echo(f"  {step}")
     return the_plan
 

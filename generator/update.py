@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -117,8 +118,8 @@ def require_clean(project: Project) -> None:
             f" and {len(dirty) - 8} more" if len(dirty) > 8 else ""
         )
         raise FwgenError(
-            f"uncommitted changes ({shown}); commit them (git commit -am ...) "
-            "or stash them (git stash -u), then update"
+            f"uncommitted changes ({shown}); commit them (git add --all && git commit) "
+            "or stash them (git stash --include-untracked), then update"
         )
 
 
@@ -189,11 +190,24 @@ def update(request: UpdateRequest) -> Outcome:
             "The template changed some of those; a fresh `fwgen new` shows the new versions: "
             + ", ".join(changed)
         )
+    if _dependencies(before.get("pyproject.toml")) != _dependencies(after.get("pyproject.toml")):
+        echo(
+            "The template changed the dependencies in pyproject.toml; uv.lock is yours and was "
+            "kept: run `uv lock` and commit uv.lock with the update"
+        )
     outcome.conflicts = find_conflicts(project.root)
     if outcome.conflicts:
         raise UpdateConflictError(_conflict_message(outcome.conflicts, request.conflict))
     echo(f"Updated to {new}. Review with `git diff`, run the tests, then commit.")
     return outcome
+
+
+def _dependencies(pyproject: bytes | None) -> object:
+    """What uv locks from a pyproject.toml: the dependencies and the dependency groups."""
+    if pyproject is None:
+        return None
+    data = tomllib.loads(pyproject.decode("utf-8"))
+    return data.get("project", {}).get("dependencies"), data.get("dependency-groups")
 
 
 def _confirm_deletions(doomed: list[str], request: UpdateRequest) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -28,6 +29,18 @@ def template() -> Path:
 def default_template_dir(template: Path) -> Path:
     """pytest-copie renders the real template, not a copy."""
     return template
+
+
+@pytest.fixture(scope="session")
+def plain_template(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's files outside git: a checkout with changes would be rendered through a
+    fresh commit each time, whose id lands in the answers file."""
+    copy = tmp_path_factory.mktemp("template")
+    shutil.copy2(template / "copier.yml", copy)
+    shutil.copytree(
+        template / "templates", copy / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return copy
 
 
 @pytest.fixture

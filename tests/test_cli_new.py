@@ -53,6 +53,15 @@ def test_yes_with_a_criterion_creates_a_committed_project(runner: CliRunner, wor
     assert ".env" not in tracked and ".env.example" in tracked
     # Next steps come from the project's Makefile.
     assert "cd demo" in out and "uv sync" in out and "uv run pytest" in out
+    assert "docker compose" not in out  # SQLite needs no server
+
+
+def test_next_steps_start_postgresql_before_migrating(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "pg", "--yes", "--framework", "flask", "--data", "database=postgresql")
+    assert code == 0, out
+    steps = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert steps[:3] == ["cd pg", "uv sync", "docker compose up --detach --wait db"]
+    assert steps[3] == "uv run flask --app pg db upgrade"
 
 
 def test_secret_is_fresh_private_and_only_in_dot_env(runner: CliRunner, workdir: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +29,6 @@ def both_ways(src: Path, tmp_path: Path, answers: dict[str, Any]) -> tuple[Path,
         str(src), plain, data=answers, defaults=True, quiet=True, settings=copier.Settings()
     )
     return ours, plain
-
-
-@pytest.fixture(scope="module")
-def plain_template(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template's files outside git: a checkout with changes would be rendered through a
-    fresh commit each time, whose id lands in the answers file."""
-    copy = tmp_path_factory.mktemp("template")
-    shutil.copy2(template / "copier.yml", copy)
-    shutil.copytree(
-        template / "templates", copy / "templates", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return copy
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

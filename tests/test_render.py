@@ -55,6 +55,9 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
         "docs/index.md",
         "docs/decisions/0001-web-framework.md",
         ".copier-answers.yml",
+        ".github/dependabot.yml",
+        ".python-version",
+        "uv.lock",
     }
     assert shared <= names
 
@@ -62,7 +65,8 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_makefile_has_the_shared_targets(copie: Any, framework: str) -> None:
     makefile = (render(copie, framework=framework) / "Makefile").read_text()
-    for target in ("install", "dev", "test", "lint", "format", "typecheck", "migrate", "docs"):
+    targets = ("install", "dev", "test", "lint", "format", "typecheck", "migrate", "docs", "db")
+    for target in targets:
         assert f"\n{target}:\n\t" in makefile
     assert "\n    " not in makefile.split(".PHONY", 1)[1]  # recipes are tab-indented
 
@@ -119,6 +123,30 @@ def test_python_version_reaches_the_image_and_the_project(copie: Any) -> None:
     project = render(copie, framework="fastapi", python_version="3.12")
     assert "FROM python:3.12-slim AS build" in (project / "Dockerfile").read_text()
     assert 'requires-python = ">=3.12"' in (project / "pyproject.toml").read_text()
+    assert 'requires-python = ">=3.12"' in (project / "uv.lock").read_text()
+    assert (project / ".python-version").read_text() == "3.12\n"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_readme_lists_the_websocket_only_where_the_app_has_one(copie: Any, framework: str) -> None:
+    project = render(copie, framework=framework, kind="realtime")
+    readme = (project / "README.md").read_text()
+    has_socket = framework == "fastapi"
+    assert ("`WS /api/v1/ws/items" in readme) == has_socket
+    assert (project / "app" / "api" / "v1" / "ws.py").is_file() == has_socket
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_postgresql_answer_wires_the_database_for_development(copie: Any, framework: str) -> None:
+    project = render(copie, framework=framework, database="postgresql")
+    readme = (project / "README.md").read_text()
+    url = "postgresql://demo:demo@localhost:5432/demo"
+    assert f"DATABASE_URL={url}" in (project / ".env.example").read_text()
+    assert f"`{url}`" in readme and "## The database" in readme
+    assert "CREATE ROLE demo LOGIN CREATEDB PASSWORD 'demo'" in readme
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert compose["services"]["db"]["ports"] == ["127.0.0.1:5432:5432"]
+    assert "## The database" not in (render(copie, framework=framework) / "README.md").read_text()
 
 
 def test_copier_questions_match_the_recommender_criteria(template: Path) -> None:

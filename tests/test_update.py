@@ -65,6 +65,8 @@ def template_v2(repo: Path) -> None:
     # Changed, though the team deleted it.
     development = shared / "docs_development.md.jinja"
     development.write_text(development.read_text() + "\n\nRead CONTRIBUTING.md first.")
+    # A new dependency: the project's own uv.lock is kept, and the update says to re-lock.
+    edit(repo / "templates/django/pyproject.toml.jinja", '"whitenoise>=6.8",', '"whitenoise>=6.9",')
     for tree in FRAMEWORK_TREES:
         (repo / "templates" / tree / "CONTRIBUTING.md").write_text("# Contributing\n\nSay hello.\n")
         (repo / "templates" / tree / ".gitattributes.jinja").unlink()
@@ -225,6 +227,10 @@ def test_fwgen_update_merges_keeps_deletions_and_reports_conflicts(
     env_file = (project / ".env").read_text()
     record = (project / "docs/decisions/0001-web-framework.md").read_text()
     team_edits(project)
+    # Dependabot moved a version since: the lock is the team's, and the update keeps it.
+    lock = (project / "uv.lock").read_text().replace('version = "0.1.0"', 'version = "0.1.1"', 1)
+    (project / "uv.lock").write_text(lock)
+    git(project, "commit", "-qam", "Bump a locked version")
 
     checked = run([releases.v2.fwgen, "check", "--json"], project, user_env, check=False)
     assert checked.returncode == 3
@@ -249,6 +255,8 @@ def test_fwgen_update_merges_keeps_deletions_and_reports_conflicts(
     assert not (project / ".dockerignore").exists()
     assert (project / ".env").read_text() == env_file
     assert (project / "docs/decisions/0001-web-framework.md").read_text() == record
+    assert (project / "uv.lock").read_text() == lock
+    assert "run `uv lock` and commit uv.lock" in result.stdout
     assert answers(project)["_commit"] == "v2.0.0"
 
 
@@ -278,7 +286,8 @@ def test_update_without_conflicts_exits_0(
     (project / ".gitignore").write_text("# team\n" + (project / ".gitignore").read_text())
     git(project, "commit", "-qam", "team edit")
 
-    run([releases.v2.fwgen, "update"], project, user_env)
+    updated = run([releases.v2.fwgen, "update"], project, user_env)
+    assert "uv lock" not in updated.stdout  # the template's dependencies did not change
     assert ".v2-cache/" in (project / ".gitignore").read_text()
     assert (project / ".gitignore").read_text().startswith("# team\n")
     assert "(a web service)" in (project / "README.md").read_text()

@@ -4,7 +4,7 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 ASSETS_URL = "/static/docs"
@@ -14,6 +14,11 @@ def install_docs(app: FastAPI) -> None:
     assets = files("fastapi_offline") / "static"
     app.mount(ASSETS_URL, StaticFiles(directory=str(assets)), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        # An API has no home page: whoever opens the bare address wants the docs.
+        return RedirectResponse("/docs")
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:

@@ -32,3 +32,9 @@ async def test_schema_documents_auth_and_errors(client: AsyncClient) -> None:
         "items",
         "health",
     }
+
+
+async def test_the_bare_address_leads_to_the_docs(client: AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/docs"
