@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -399,8 +398,6 @@ def render(framework: str, where: Path, python: str) -> Path:
         capture_output=True,
         env={**os.environ, "NO_COLOR": "1"},
     )
-    # The Dockerfile installs from the lock file a project commits after its first `uv sync`.
-    harness.run([harness.require("uv"), "lock"], project, what="uv lock")
     return project
 
 
@@ -409,7 +406,7 @@ def seed(server: harness.Server) -> dict[str, str]:
     token = harness.access_token(server)
     if token is None:
         raise RuntimeError("the starter has no register/token endpoints")
-    auth = {**harness.PROXY_HEADERS, "Authorization": f"Bearer {token}"}
+    auth = {"Authorization": f"Bearer {token}"}
     for n in range(ITEMS):
         body = json.dumps({"title": f"Item {n}", "description": "x" * 80}).encode()
         request = urllib.request.Request(
@@ -446,11 +443,10 @@ def bench_framework(
     prod = harness.Production.build(project, scratch / f"{framework}-venv", options.python)
     database = harness.fresh_database(admin_url, f"fwgen_bench_{framework}")
     try:
+        # Production as `docker compose up` runs it: plain HTTP, the compose environment.
         settings = {
-            "SECRET_KEY": secrets.token_urlsafe(50),
+            **harness.compose_environment(project, "app"),
             "DATABASE_URL": database,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "WEB_CONCURRENCY": str(options.workers),
             "PORT": str(harness.free_port()),
         }

@@ -7,6 +7,9 @@ deliberately broken project.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -17,13 +20,15 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -31,8 +36,6 @@ import yaml
 from generator import makefile
 
 PG_URL_VARIABLE = "FWGEN_TEST_DATABASE_URL"
-# Behind a TLS-terminating proxy, as in production: Django's HTTPS redirect stays on.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 class CheckFailed(AssertionError):
@@ -62,7 +65,6 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     drop = {"VIRTUAL_ENV", "PYTHONPATH", "DATABASE_URL", "SECRET_KEY", "DEBUG", "PORT"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env["UV_PYTHON_DOWNLOADS"] = "never"
-    env.setdefault("UV_LINK_MODE", "copy")
     versions = _pyenv_versions()
     if versions and "PYENV_VERSION" not in os.environ:
         env["PYENV_VERSION"] = versions
@@ -264,46 +266,431 @@ def compose_migrate_command(project: Path) -> list[str]:
     return command if isinstance(command, list) else shlex.split(command)
 
 
+# ---- the user's path -----------------------------------------------------------------------
+# A generated project is proven the way its users meet it: from a `git clone` of what was
+# committed, with the commands its README and CI workflow write, in the environment its own
+# files give. Anything the harness adds beyond that is named here and kept to what the machine
+# lacks (a free port, the local PostgreSQL in place of a service container).
+
+
+def clone(project: Path, dest: Path) -> Path:
+    """A `git clone` of the project: what was committed, without the files git ignores."""
+    run(["git", "clone", "--quiet", str(project), str(dest)], project.parent, what="git clone")
+    return dest
+
+
+def unchanged_by_use(checkout: Path, what: str) -> None:
+    """Following the project's own commands must leave its tracked files as committed."""
+    status = run(["git", "status", "--porcelain"], checkout, what="git status").stdout
+    if status.strip():
+        raise CheckFailed(f"{what} changed or added files git tracks:\n{status}")
+
+
+@contextlib.contextmanager
+def machine_lock(name: str) -> Iterator[None]:
+    """One holder at a time, across test processes, of what a machine has once: the
+    development server's port 8000, PostgreSQL's role and database named in a workflow."""
+    directory = Path(tempfile.gettempdir()) / f"fwgen-harness-{os.getuid()}"
+    directory.mkdir(exist_ok=True)
+    with (directory / f"{name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _admin_sql(admin_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def drop_role(admin_url: str, user: str) -> None:
+    """Remove a role and every database it owns (connections to them are closed)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        owned = conn.execute(
+            "SELECT datname FROM pg_database d JOIN pg_roles r ON d.datdba = r.oid "
+            "WHERE r.rolname = %s",
+            [user],
+        ).fetchall()
+    _admin_sql(
+        admin_url,
+        *(f"DROP DATABASE IF EXISTS {_ident(name)} WITH (FORCE)" for (name,) in owned),
+        f"DROP ROLE IF EXISTS {_ident(user)}",
+    )
+
+
+HARNESS_ROLE = "made by the fwgen harness"
+
+
+@contextlib.contextmanager
+def postgres_role(admin_url: str, user: str, password: str, database: str) -> Iterator[None]:
+    """A login role and its database on the local server, removed afterwards.
+
+    Like the official image's POSTGRES_USER, the role is a superuser (tests create databases).
+    A role of the same name that the harness did not make is never touched.
+    """
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s", [user]
+        ).fetchone()
+    if found is not None and found[0] != HARNESS_ROLE:
+        raise CheckFailed(
+            f"PostgreSQL already has a role {user!r} the harness did not make; "
+            "the workflow's service needs it: drop it or run on another server"
+        )
+    drop_role(admin_url, user)
+    _admin_sql(
+        admin_url,
+        f"CREATE ROLE {_ident(user)} LOGIN SUPERUSER PASSWORD {_literal(password)}",
+        f"COMMENT ON ROLE {_ident(user)} IS {_literal(HARNESS_ROLE)}",
+        f"CREATE DATABASE {_ident(database)} OWNER {_ident(user)}",
+    )
+    try:
+        yield
+    finally:
+        drop_role(admin_url, user)
+
+
+def _local_postgres_5432() -> str:
+    """The admin URL, when the local server is where a workflow's `5432:5432` service is."""
+    url = postgres_admin_url()
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname not in ("localhost", "127.0.0.1") or (parts.port or 5432) != 5432:
+        missing(f"{PG_URL_VARIABLE} must name a server on localhost:5432, as the workflow does")
+    return url
+
+
+@dataclass
+class Step:
+    name: str
+    run: str | None
+    uses: str | None
+    with_: dict[str, str]
+    env: dict[str, str]
+
+
+@dataclass
+class Job:
+    id: str
+    env: dict[str, str]
+    services: dict[str, dict[str, Any]]
+    steps: list[Step]
+
+
+def _strings(mapping: object) -> dict[str, str]:
+    if not isinstance(mapping, dict):
+        return {}
+    return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in mapping.items()}
+
+
+@dataclass
+class Workflow:
+    """A GitHub Actions workflow, as far as running it on this machine needs."""
+
+    env: dict[str, str]
+    jobs: list[Job]
+
+    @classmethod
+    def read(cls, path: Path) -> Workflow:
+        data = yaml.safe_load(path.read_text())
+        if "${{" in path.read_text():
+            raise CheckFailed(f"{path.name} uses ${{{{ }}}} expressions; the harness runs none")
+        jobs = []
+        for job_id, job in data["jobs"].items():
+            steps = [
+                Step(
+                    name=str(step.get("name") or step.get("run") or step.get("uses")),
+                    run=step.get("run"),
+                    uses=step.get("uses"),
+                    with_=_strings(step.get("with")),
+                    env=_strings(step.get("env")),
+                )
+                for step in job["steps"]
+            ]
+            jobs.append(Job(job_id, _strings(job.get("env")), job.get("services") or {}, steps))
+        return cls(_strings(data.get("env")), jobs)
+
+    def job(self, job_id: str) -> Job:
+        for job in self.jobs:
+            if job.id == job_id:
+                return job
+        raise CheckFailed(f"the workflow has no job {job_id!r}")
+
+
+def _action_provides(step: Step) -> dict[str, str]:
+    """What a `uses:` step leaves behind for the steps after it, on this machine."""
+    action = (step.uses or "").partition("@")[0]
+    if action == "actions/checkout":
+        return {}  # the job already runs in a fresh clone
+    if action == "astral-sh/setup-uv":
+        unknown = set(step.with_) - {"python-version"}
+        if unknown:
+            raise CheckFailed(f"setup-uv input(s) the harness does not map: {sorted(unknown)}")
+        require("uv")
+        # setup-uv exports its python-version input as UV_PYTHON.
+        python = step.with_.get("python-version")
+        return {"UV_PYTHON": python} if python else {}
+    raise CheckFailed(f"the harness does not know what {step.uses} provides")
+
+
+@contextlib.contextmanager
+def _services(job: Job) -> Iterator[None]:
+    """The job's service containers, as the local servers that stand in for them."""
+    if not job.services:
+        yield
+        return
+    if len(job.services) != 1:
+        raise CheckFailed(f"job {job.id}: only one service (PostgreSQL) can be provided here")
+    (service,) = job.services.values()
+    image = str(service.get("image", ""))
+    if not image.startswith("postgres:"):
+        raise CheckFailed(f"job {job.id}: no local stand-in for the service image {image!r}")
+    if [str(p) for p in service.get("ports", [])] != ["5432:5432"]:
+        raise CheckFailed(f"job {job.id}: the PostgreSQL service must publish 5432:5432")
+    env = _strings(service.get("env"))
+    user = env.get("POSTGRES_USER", "postgres")
+    admin = _local_postgres_5432()
+    with (
+        machine_lock("postgres-service"),
+        postgres_role(admin, user, env["POSTGRES_PASSWORD"], env.get("POSTGRES_DB", user)),
+    ):
+        yield
+
+
+def run_job(workflow: Workflow, job: Job, checkout: Path) -> list[tuple[str, float]]:
+    """Every step of `job` in order, in `checkout`, with the workflow's, job's and step's env.
+
+    Steps run as GitHub runs them (`bash --noprofile --norc -eo pipefail`). Returns each
+    step's seconds; a failing step raises CheckFailed naming the job and the step.
+    """
+    env = {**workflow.env, **job.env}
+    timings = []
+    with _services(job):
+        for step in job.steps:
+            start = time.monotonic()
+            if step.uses:
+                env.update(_action_provides(step))
+            elif step.run:
+                run(
+                    ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.run],
+                    checkout,
+                    env={**env, **step.env},
+                    timeout=900,
+                    what=f"CI job {job.id!r}, step {step.name!r}",
+                )
+            timings.append((step.name, time.monotonic() - start))
+    return timings
+
+
+@dataclass
+class Readme:
+    """The generated README: its shell blocks and the local addresses it sends readers to."""
+
+    text: str
+
+    @classmethod
+    def read(cls, project: Path) -> Readme:
+        return cls((project / "README.md").read_text(encoding="utf-8"))
+
+    def blocks(self, heading: str) -> list[list[str]]:
+        """The ```sh blocks of the section `heading` (a `## ` line), each as its lines."""
+        match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", self.text, re.M | re.S)
+        if not match:
+            return []
+        return [
+            [line for line in block.splitlines() if line.strip()]
+            for block in re.findall(r"^```sh\n(.*?)^```", match.group(1), re.M | re.S)
+        ]
+
+    def local_urls(self, port: int = 8000) -> list[str]:
+        pattern = rf"http://(?:127\.0\.0\.1|localhost):{port}(/[^\s)`'\"<>,]*)?"
+        return sorted({m.group(0).rstrip(".") for m in re.finditer(pattern, self.text)})
+
+    def endpoints(self) -> list[tuple[str, str]]:
+        """(method, path) of every row of the endpoints table; method "" for a page."""
+        found = []
+        for row in re.findall(r"^\| (`.*?) \|", self.text, re.M):
+            for cell in re.findall(r"`([^`]+)`", row):
+                words = cell.replace(",", " ").split()
+                methods = [w for w in words if w.isupper()]
+                for path in (w for w in words if w.startswith("/")):
+                    found += [(m, path.split("?")[0]) for m in methods or [""]]
+        return found
+
+
+def own_postgres_commands(readme: Readme, admin_url: str) -> list[str]:
+    """The README's commands for a PostgreSQL server of one's own, run as its administrator.
+
+    `sudo -u postgres psql` is how the README reaches the server as its superuser; here the
+    superuser comes from the admin URL instead.
+    """
+    commands = [
+        line
+        for block in readme.blocks("The database")
+        for line in block
+        if line.startswith("sudo -u postgres psql ")
+    ]
+    if not commands:
+        raise CheckFailed("the README gives no commands for a PostgreSQL server without Docker")
+    prefix = "sudo -u postgres psql "
+    return [
+        f"psql {shlex.quote(admin_url)} -v ON_ERROR_STOP=1 " + line.removeprefix(prefix)
+        for line in commands
+    ]
+
+
+def quickstart(
+    checkout: Path, readme: Readme, dev_command: str, log: Path, timeout: float = 90
+) -> list[tuple[str, int]]:
+    """The README's quickstart as written; then every local URL it names, on its server.
+
+    The last line must be the development server (the Makefile's `make dev`); the lines
+    before it run in one shell that stops at the first failure. Returns each URL's status.
+    """
+    blocks = readme.blocks("Quickstart")
+    if not blocks:
+        raise CheckFailed("the README has no Quickstart shell block")
+    *setup, server_line = blocks[0]
+    if server_line.partition("#")[0].strip() != dev_command:
+        raise CheckFailed(
+            f"the quickstart should end by starting the development server ({dev_command!r}), "
+            f"not {server_line!r}"
+        )
+    run(["bash", "-e", "-c", "\n".join(setup)], checkout, what="the README's quickstart")
+    urls = readme.local_urls()
+    if not urls:
+        raise CheckFailed("the README names no local address to open")
+    with machine_lock("port-8000"):
+        server = Server.start(
+            ["bash", "-c", server_line], checkout, tool_env(), log, "http://127.0.0.1:8000"
+        )
+        try:
+            server.wait_healthy(timeout)
+            answers = [(url, http_get(url, timeout=30).status) for url in urls]
+        finally:
+            server.stop()
+    wrong = [f"{url} answered {status}" for url, status in answers if status != 200]
+    if wrong:
+        raise CheckFailed("addresses the README names do not answer 200:\n" + "\n".join(wrong))
+    return answers
+
+
+_INTERPOLATION = re.compile(r"\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_]\w*)")
+
+
+def dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines, as compose reads `.env` and env_file (comments and blanks skipped)."""
+    found = {}
+    if path.is_file():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = raw.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                found[key.strip()] = value.strip().strip("'\"")
+    return found
+
+
+def interpolate(value: str, variables: Mapping[str, str]) -> str:
+    """Compose's `${VAR}`, `${VAR:-default}`, `${VAR:?error}`, `$VAR` and `$$`."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group(1) or match.group(4)
+        op, arg = match.group(2), match.group(3) or ""
+        value = variables.get(name)
+        empty = value is None or (value == "" and op and op.startswith(":"))
+        if op and op.endswith("-") and empty:
+            return arg
+        if op and op.endswith("?") and empty:
+            raise CheckFailed(f"compose refuses to start: {name}: {arg}")
+        return value or ""
+
+    return _INTERPOLATION.sub(one, value)
+
+
+def compose_environment(project: Path, service: str) -> dict[str, str]:
+    """The environment compose gives `service`: its env_file(s), then its `environment`, with
+    `${...}` filled from the project's `.env` as compose does (and nothing else)."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    spec = compose["services"][service]
+    variables = dotenv(project / ".env")
+    env: dict[str, str] = {}
+    files = spec.get("env_file") or []
+    for name in [files] if isinstance(files, str) else files:
+        env.update(dotenv(project / str(name)))
+    declared = spec.get("environment") or {}
+    if isinstance(declared, list):
+        declared = dict(item.partition("=")[::2] for item in declared)
+    for key, value in declared.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        env[str(key)] = interpolate(text, variables)
+    return env
+
+
+def compose_published_port(project: Path, service: str) -> int:
+    """The container port compose publishes for `service` (the app's PORT inside)."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    ports = compose["services"][service].get("ports") or []
+    if len(ports) != 1:
+        raise CheckFailed(f"compose's {service} should publish one port, not {ports}")
+    return int(str(ports[0]).rsplit(":", 1)[-1])
+
+
+def websocket_exists(base_url: str, path: str) -> bool:
+    """Whether a WebSocket handshake on `path` reaches a route (anything but a 404)."""
+    parts = urllib.parse.urlsplit(base_url)
+    key = base64.b64encode(secrets.token_bytes(16)).decode()
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname, parts.port or 80), timeout=10) as sock:
+        sock.sendall(request.encode())
+        status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode(errors="replace")
+    return status_line.split()[1:2] != ["404"]
+
+
+def readme_endpoints_exist(server: Server, readme: Readme) -> None:
+    """Every endpoint the README's table lists is served: in the schema, or answering."""
+    schema = server.get("/openapi.json").json()
+    documented = set(schema.get("paths", {})) if isinstance(schema, dict) else set()
+    absent = []
+    for method, path in readme.endpoints():
+        if method == "WS":
+            found = websocket_exists(server.base_url, path)
+        elif path in documented:
+            found = True
+        else:
+            request = urllib.request.Request(server.base_url + path, method=method or "GET")
+            found = http_request(request, timeout=10).status not in (404, 405)
+        if not found:
+            absent.append(f"{method or 'GET'} {path}")
+    if absent:
+        raise CheckFailed(f"the README lists endpoints the app does not have: {absent}")
+
+
 # ---- checks --------------------------------------------------------------------------------
-
-
-def sync(project: Path, python: str) -> None:
-    run([require("uv"), "sync", "--python", python], project, what="uv sync")
 
 
 def uv_run(project: Path, *args: str, env: Mapping[str, str] | None = None, what: str) -> str:
     return run([require("uv"), "run", "--frozen", *args], project, env=env, what=what).stdout
-
-
-def lint(project: Path) -> None:
-    uv_run(project, "ruff", "check", ".", what="ruff check")
-    uv_run(project, "ruff", "format", "--check", ".", what="ruff format --check")
-
-
-def types(project: Path) -> None:
-    uv_run(project, "mypy", what="mypy")
-
-
-def project_tests(project: Path, database_url: str) -> str:
-    return uv_run(
-        project,
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        env={"DATABASE_URL": database_url},
-        what="the project's tests",
-    )
-
-
-def migrations_match(project: Path, database_url: str) -> None:
-    for line in makefile_recipe(project, "check-migrations"):
-        run(
-            ["sh", "-c", line],
-            project,
-            env={"DATABASE_URL": database_url},
-            what="migrations check",
-        )
 
 
 def hadolint(project: Path) -> None:
@@ -325,6 +712,11 @@ def schemas(project: Path) -> None:
         [tool, "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml"],
         project,
         what="GitHub workflow schema",
+    )
+    run(
+        [tool, "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml"],
+        project,
+        what="Dependabot schema",
     )
 
 
@@ -392,19 +784,31 @@ class Response:
         return json.loads(self.body)
 
 
-def http_get(url: str, timeout: float = 5) -> Response:
-    return http_request(urllib.request.Request(url, headers=PROXY_HEADERS), timeout)
+def http_get(url: str, timeout: float = 5, headers: Mapping[str, str] | None = None) -> Response:
+    """A plain GET, as a browser on the same machine sends it: no proxy headers."""
+    return http_request(urllib.request.Request(url, headers=dict(headers or {})), timeout)
 
 
 def http_post(url: str, body: bytes, content_type: str, timeout: float = 10) -> Response:
-    headers = {**PROXY_HEADERS, "Content-Type": content_type}
+    headers = {"Content-Type": content_type}
     return http_request(urllib.request.Request(url, body, headers, method="POST"), timeout)
 
 
-def http_request(request: urllib.request.Request, timeout: float) -> Response:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NOT_FOLLOWING = urllib.request.build_opener(_NoRedirects)
+
+
+def http_request(
+    request: urllib.request.Request, timeout: float, *, follow_redirects: bool = True
+) -> Response:
     """Send to the app on loopback; an HTTP error status is an answer, not an exception."""
+    opener = urllib.request.urlopen if follow_redirects else _NOT_FOLLOWING.open
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with opener(request, timeout=timeout) as answer:
             return Response(answer.status, _lower(answer.headers.items()), answer.read())
     except urllib.error.HTTPError as err:
         return Response(err.code, _lower(err.headers.items()), err.read())
@@ -481,7 +885,14 @@ class Server:
     log: Path
 
     @classmethod
-    def start(cls, cmd: Sequence[str], cwd: Path, env: dict[str, str], log: Path) -> Server:
+    def start(
+        cls,
+        cmd: Sequence[str],
+        cwd: Path,
+        env: dict[str, str],
+        log: Path,
+        base_url: str | None = None,
+    ) -> Server:
         handle = log.open("wb")
         process = subprocess.Popen(
             list(cmd),
@@ -491,7 +902,7 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        return cls(process, f"http://127.0.0.1:{env['PORT']}", log)
+        return cls(process, base_url or f"http://localhost:{env['PORT']}", log)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-5000:]
@@ -512,8 +923,17 @@ class Server:
             time.sleep(0.05)
         raise CheckFailed(f"/health did not answer 200 within {timeout}s:\n{self.output()}")
 
-    def get(self, path: str) -> Response:
-        return http_get(self.base_url + path)
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> Response:
+        """GET following redirects, as a browser does; an address it cannot reach fails."""
+        try:
+            return http_get(self.base_url + path, headers=headers)
+        except urllib.error.URLError as exc:
+            request = urllib.request.Request(self.base_url + path, headers=dict(headers or {}))
+            first = http_request(request, timeout=5, follow_redirects=False)
+            hop = ""
+            if 300 <= first.status < 400:
+                hop = f" after a {first.status} to {first.headers.get('location')}"
+            raise CheckFailed(f"GET {path} failed{hop}: {exc.reason}") from None
 
     def stop(self, timeout: float = 30) -> int:
         """SIGTERM, then wait; a server that needs SIGKILL fails the check."""
@@ -584,7 +1004,7 @@ def request_id_logged(server: Server, timeout: float = 10) -> None:
     rid = f"harness-{secrets.token_hex(8)}"
     # Not a probe: probes skip the access log.
     request = urllib.request.Request(
-        server.base_url + "/openapi.json", headers={**PROXY_HEADERS, "X-Request-ID": rid}
+        server.base_url + "/openapi.json", headers={"X-Request-ID": rid}
     )
     answer = http_request(request, timeout=10)
     if answer.headers.get("x-request-id") != rid:
@@ -629,7 +1049,7 @@ def access_token(server: Server) -> str | None:
     access = str(token["access_token"])
     request = urllib.request.Request(
         server.base_url + "/api/v1/users/me",
-        headers={**PROXY_HEADERS, "Authorization": f"Bearer {access}"},
+        headers={"Authorization": f"Bearer {access}"},
     )
     me = http_request(request, timeout=10)
     if me.status != 200:
@@ -642,7 +1062,7 @@ def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:
 
     Authenticated as a freshly registered user when the app has the shared auth endpoints.
     """
-    header = [f"{k}: {v}" for k, v in PROXY_HEADERS.items()]
+    header = []
     token = access_token(server)
     if token:
         header.append(f"Authorization: Bearer {token}")
@@ -669,6 +1089,31 @@ def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:
     for item in header:
         args += ["-H", item]
     run(args, workdir, timeout=300, what="schemathesis")
+
+
+def behind_tls_proxy(server: Server, redirects: bool) -> None:
+    """What the proxy in front sees: HSTS on the HTTPS requests it forwards and, where the
+    starter redirects by itself, plain-HTTP requests sent to https://. Probes stay plain."""
+    secure = server.get("/docs", headers={"X-Forwarded-Proto": "https"})
+    if secure.status != 200 or "max-age=" not in secure.headers.get(
+        "strict-transport-security", ""
+    ):
+        raise CheckFailed(
+            f"GET /docs over HTTPS answered {secure.status} without HSTS: {secure.headers}"
+        )
+    request = urllib.request.Request(
+        server.base_url + "/docs", headers={"X-Forwarded-Proto": "http"}
+    )
+    plain = http_request(request, timeout=10, follow_redirects=False)
+    location = plain.headers.get("location", "")
+    if redirects and not (plain.status in (301, 308) and location.startswith("https://")):
+        raise CheckFailed(f"plain HTTP was not redirected to https://: {plain.status} {location}")
+    if not redirects and plain.status != 200:
+        raise CheckFailed(f"GET /docs over plain HTTP answered {plain.status}")
+    for path in ("/health", "/ready"):
+        probe = server.get(path, headers={"X-Forwarded-Proto": "http"})
+        if probe.status != 200:
+            raise CheckFailed(f"the probe {path} answered {probe.status} over plain HTTP")
 
 
 def refuses_placeholder_secret(prod: Production, settings: Mapping[str, str], log: Path) -> None:

@@ -32,6 +32,8 @@ class Starter:
     production_checks: tuple[tuple[str, ...], ...] = ()
     # Server-rendered pages, beside the API docs, that production must serve with their assets.
     pages: tuple[str, ...] = ()
+    # Whether production itself sends plain-HTTP requests (X-Forwarded-Proto: http) to https.
+    https_redirect: bool = False
 
 
 STARTERS = {
@@ -45,6 +47,7 @@ STARTERS = {
             ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         ),
         pages=("/", "/admin/login/", "/redoc"),
+        https_redirect=True,
     ),
     "flask": Starter(
         "flask",
@@ -56,6 +59,7 @@ STARTERS = {
         lambda project, slug: [project / "app" / "core" / "config.py"],
         # kind=realtime adds the WebSocket feed: both variants are proven.
         options={"kind": ("web-app", "realtime")},
+        pages=("/", "/redoc"),
     ),
 }
 
@@ -71,6 +75,15 @@ class Variant:
 
     def get(self, name: str) -> str:
         return dict(self.answers)[name]
+
+    @property
+    def project_name(self) -> str:
+        """One name per variant: its role and database may share one PostgreSQL server."""
+        return f"demo-{self.id}"
+
+    @property
+    def slug(self) -> str:
+        return self.project_name.replace("-", "_")
 
 
 def _full(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:

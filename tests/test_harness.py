@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -119,6 +119,161 @@ def test_env_reads_are_found(tmp_path: Path) -> None:
     assert harness.env_names_read([path]) == {"SECRET_KEY", "LOG_LEVEL", "DEBUG"}
 
 
+README = """\
+# demo
+
+## Quickstart
+
+```sh
+uv sync      # install
+uv run python manage.py runserver
+```
+
+Then open http://127.0.0.1:8000/docs, or http://localhost:8000/admin/.
+
+## Endpoints
+
+| Path | What |
+|---|---|
+| `GET /` | home |
+| `/register`, `POST /logout` | pages |
+| `GET, PATCH /api/v1/users/me` | you |
+| `WS /api/v1/ws/items?token=...` | feed |
+
+## Docker
+
+```sh
+docker compose up --build
+```
+"""
+
+
+def test_readme_blocks_urls_and_endpoints_are_read() -> None:
+    readme = harness.Readme(README)
+    assert readme.blocks("Quickstart") == [
+        ["uv sync      # install", "uv run python manage.py runserver"]
+    ]
+    assert readme.blocks("Docker") == [["docker compose up --build"]]
+    assert readme.blocks("Nowhere") == []
+    assert readme.local_urls() == ["http://127.0.0.1:8000/docs", "http://localhost:8000/admin/"]
+    assert readme.endpoints() == [
+        ("GET", "/"),
+        ("", "/register"),
+        ("POST", "/logout"),
+        ("GET", "/api/v1/users/me"),
+        ("PATCH", "/api/v1/users/me"),
+        ("WS", "/api/v1/ws/items"),
+    ]
+
+
+def test_quickstart_must_end_with_the_development_server(tmp_path: Path) -> None:
+    readme = harness.Readme(README.replace("uv run python manage.py runserver", "uv run pytest"))
+    with pytest.raises(CheckFailed, match="development server"):
+        harness.quickstart(tmp_path, readme, "uv run python manage.py runserver", tmp_path / "l")
+
+
+def test_compose_environment_is_interpolated_from_dotenv_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FROM_SHELL", "leaked")
+    (tmp_path / ".env").write_text("# comment\nSECRET_KEY=s3cret\nEMPTY=\n")
+    (tmp_path / "app.env").write_text("FROM_FILE=1\nDEBUG=true\n")
+    (tmp_path / "compose.yaml").write_text(
+        "x-app: &app\n"
+        "  env_file: app.env\n"
+        "  environment:\n"
+        "    SECRET_KEY: ${SECRET_KEY:?set it}\n"
+        "    DEBUG: false\n"
+        "    NAME: ${MISSING:-fallback}\n"
+        "    SHELL_VALUE: ${FROM_SHELL}\n"
+        "    PRICE: $$5\n"
+        "services:\n"
+        "  app:\n"
+        "    <<: *app\n"
+        "    ports: ['8000:8000']\n"
+        "  other:\n"
+        "    environment: ['LIST=form', 'NEEDED=${EMPTY:?must be set}']\n"
+    )
+    assert harness.compose_environment(tmp_path, "app") == {
+        "FROM_FILE": "1",
+        "DEBUG": "false",
+        "SECRET_KEY": "s3cret",
+        "NAME": "fallback",
+        "SHELL_VALUE": "",
+        "PRICE": "$5",
+    }
+    assert harness.compose_published_port(tmp_path, "app") == 8000
+    with pytest.raises(CheckFailed, match="EMPTY: must be set"):
+        harness.compose_environment(tmp_path, "other")
+
+
+WORKFLOW = """\
+name: CI
+on: [push]
+env:
+  LEVEL: workflow
+  KEPT: workflow
+jobs:
+  first:
+    runs-on: ubuntu-latest
+    env:
+      LEVEL: job
+    steps:
+      - uses: actions/checkout@v5
+      - uses: astral-sh/setup-uv@v7
+        with:
+          python-version: "3.13"
+      - name: Record
+        run: echo "$LEVEL $KEPT $UV_PYTHON $STEP" > seen.txt
+        env:
+          STEP: step
+      - run: |
+          test -f seen.txt
+          false
+          touch never.txt
+"""
+
+
+def test_workflow_jobs_run_as_github_runs_them(tmp_path: Path) -> None:
+    (tmp_path / "ci.yml").write_text(WORKFLOW)
+    workflow = harness.Workflow.read(tmp_path / "ci.yml")
+    with pytest.raises(CheckFailed, match=r"CI job 'first', step 'test -f seen\.txt"):
+        harness.run_job(workflow, workflow.job("first"), tmp_path)
+    assert (tmp_path / "seen.txt").read_text() == "job workflow 3.13 step\n"
+    assert not (tmp_path / "never.txt").exists()  # -e: the step stops at its first failure
+    with pytest.raises(CheckFailed, match="no job 'second'"):
+        workflow.job("second")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refusal"),
+    [
+        ("uses: actions/checkout@v5", "uses: actions/cache@v4", "what actions/cache@v4 provides"),
+        ('python-version: "3.13"', 'version: "0.9"', "setup-uv input"),
+        ('echo "$LEVEL', 'echo "${{ env.LEVEL }}', "expressions"),
+    ],
+)
+def test_workflow_steps_the_harness_cannot_map_are_refused(
+    tmp_path: Path, old: str, new: str, refusal: str
+) -> None:
+    (tmp_path / "ci.yml").write_text(WORKFLOW.replace(old, new))
+    with pytest.raises(CheckFailed, match=refusal):
+        workflow = harness.Workflow.read(tmp_path / "ci.yml")
+        harness.run_job(workflow, workflow.job("first"), tmp_path)
+
+
+def test_a_changed_tracked_file_is_caught(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "uv.lock").write_text("a\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "uv.lock"], check=True)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@e.x"]
+    subprocess.run(["git", "-C", str(tmp_path), *identity, "commit", "-qm", "x"], check=True)
+    harness.unchanged_by_use(tmp_path, "nothing")
+    (tmp_path / "uv.lock").write_text("b\n")
+    with pytest.raises(CheckFailed, match=r"uv\.lock"):
+        harness.unchanged_by_use(tmp_path, "uv sync")
+
+
 # ---- each check catches its fault ----------------------------------------------------------
 
 
@@ -129,7 +284,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cli, ["new", "demo", "--yes", "--framework", "fastapi", "--output", str(scratch / "demo")]
     )
     assert result.exit_code == 0, result.output
-    harness.sync(scratch / "demo", "3.13")
+    harness.run([harness.require("uv"), "sync", "--locked"], scratch / "demo", what="uv sync")
     return scratch / "demo"
 
 
@@ -138,11 +293,7 @@ def project(rendered: Path) -> Iterator[Path]:
     """The generated project, put back to its committed state after each fault."""
     yield rendered
     subprocess.run(["git", "checkout", "--", "."], cwd=rendered, check=True)
-    subprocess.run(
-        ["git", "clean", "-fdq", "-e", ".venv", "-e", "uv.lock", "-e", ".env"],
-        cwd=rendered,
-        check=True,
-    )
+    subprocess.run(["git", "clean", "-fdq", "-e", ".venv", "-e", ".env"], cwd=rendered, check=True)
 
 
 def prod_settings(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -150,7 +301,7 @@ def prod_settings(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return {
         "SECRET_KEY": "s" * 50,
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PORT": str(harness.free_port()),
         "WEB_CONCURRENCY": "1",
         **overrides,
@@ -161,52 +312,55 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
 
-# (the check, the file to break, what to append, what the failure says)
+def ci_job(project: Path, job: str) -> None:
+    workflow = harness.Workflow.read(project / ".github" / "workflows" / "ci.yml")
+    harness.run_job(workflow, workflow.job(job), project)
+
+
+# (the CI job, the file to break, what to append, the step the failure names)
 APPENDED_FAULTS = [
-    pytest.param(harness.lint, "app/db.py", "import os\n", "ruff check failed", id="lint"),
-    pytest.param(harness.lint, "app/db.py", "X = {  'a':1 }\n", "ruff", id="format"),
+    pytest.param("lint", "app/db.py", "import os\n", "uv run ruff check", id="lint"),
+    pytest.param("lint", "app/db.py", "X = {  'a':1 }\n", "uv run ruff format", id="format"),
     pytest.param(
-        harness.types,
-        "app/db.py",
-        '\n\ndef f() -> int:\n    return "x"\n',
-        "mypy failed",
-        id="types",
+        "lint", "app/db.py", '\n\ndef f() -> int:\n    return "x"\n', "uv run mypy", id="types"
     ),
     pytest.param(
-        harness.schemas, "compose.yaml", "bad_key: true\n", "compose schema failed", id="compose"
+        "test",
+        "tests/test_broken.py",
+        "def test_broken() -> None:\n    assert 1 == 2\n",
+        "Tests on PostgreSQL",
+        id="failing-test",
+    ),
+    pytest.param(
+        "test",
+        "app/db.py",
+        "\n\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n\n"
+        "class Widget(Base):\n    __tablename__ = 'widget'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n",
+        "Migrations apply and match the models",
+        id="missing-migration",
     ),
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("check", "target", "text", "failure"), APPENDED_FAULTS)
-def test_appended_fault_is_caught(
-    project: Path, check: Callable[[Path], None], target: str, text: str, failure: str
+@pytest.mark.parametrize(("job", "target", "text", "step"), APPENDED_FAULTS)
+def test_fault_fails_the_ci_job_that_owns_it(
+    project: Path, job: str, target: str, text: str, step: str
 ) -> None:
-    check(project)  # the intact project passes
-    append(project / target, text)
-    with pytest.raises(CheckFailed, match=failure):
-        check(project)
+    path = project / target
+    path.write_text((path.read_text() if path.exists() else "") + text)
+    with pytest.raises(CheckFailed, match=f"CI job '{job}', step '{step}") as caught:
+        ci_job(project, job)
+    assert "exited" in str(caught.value)
 
 
 @pytest.mark.slow
-def test_failing_test_is_caught(project: Path, tmp_path: Path) -> None:
-    (project / "tests/test_broken.py").write_text("def test_broken() -> None:\n    assert 1 == 2\n")
-    with pytest.raises(CheckFailed, match="the project's tests failed"):
-        harness.project_tests(project, f"sqlite:///{tmp_path}/t.sqlite3")
-
-
-@pytest.mark.slow
-def test_missing_migration_is_caught(project: Path, tmp_path: Path) -> None:
-    harness.migrations_match(project, f"sqlite:///{tmp_path}/ok.sqlite3")
-    append(
-        project / "app/db.py",
-        "\n\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n\n"
-        "class Widget(Base):\n    __tablename__ = 'widget'\n"
-        "    id: Mapped[int] = mapped_column(primary_key=True)\n",
-    )
-    with pytest.raises(CheckFailed, match="migrations check failed"):
-        harness.migrations_match(project, f"sqlite:///{tmp_path}/missing.sqlite3")
+def test_compose_schema_fault_is_caught(project: Path) -> None:
+    harness.schemas(project)
+    append(project / "compose.yaml", "bad_key: true\n")
+    with pytest.raises(CheckFailed, match="compose schema failed"):
+        harness.schemas(project)
 
 
 @pytest.mark.slow

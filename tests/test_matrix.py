@@ -1,10 +1,13 @@
-"""Every framework x option combination fwgen offers, rendered and proven with real tools (slow).
+"""Every framework x option combination fwgen offers, rendered and proven on the user's path (slow).
 
-For each project: its own lint, types and tests (SQLite and PostgreSQL), migrations that match
-the models, the Dockerfile and compose/workflow files checked against their schemas, settings
-documented in .env.example, secrets kept out of git, and the production command from the
-Dockerfile booted against PostgreSQL, probed over HTTP, fuzzed from its OpenAPI schema and
-stopped with SIGTERM.
+For each project, as its users meet it: a `git clone` of its first commit installs with
+`uv sync --locked`; its CI workflow runs as written (lint, types, migrations, tests on
+PostgreSQL and SQLite); its README's quickstart runs as written and every local address the
+README names answers on the development server; production, started with the environment
+compose gives the app, serves its pages over plain HTTP and survives fuzzing from its OpenAPI
+schema; behind a TLS proxy it sends HSTS (and redirects, where the starter does). Besides:
+hadolint, the compose/workflow/Dependabot schemas, settings documented in .env.example, and
+secrets kept out of git.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ Recorder = Callable[[str, object], None]
 @dataclass
 class Built:
     variant: Variant
+    # Where `fwgen new` wrote the project: the creator's copy, with the generated .env.
     project: Path
+    # A `git clone` of the first commit after `uv sync --locked`: what everyone else has.
+    checkout: Path
     scratch: Path
     setup_seconds: float
 
@@ -45,22 +51,16 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     variant: Variant = request.param
     scratch = tmp_path_factory.mktemp(variant.id)
     start = time.monotonic()
-    args = [
-        "new",
-        "demo",
-        "--yes",
-        "--framework",
-        variant.framework,
-        "--output",
-        str(scratch / "demo"),
-    ]
+    project = scratch / variant.project_name
+    args = ["new", variant.project_name, "--yes", "--framework", variant.framework]
+    args += ["--output", str(project)]
     for name, value in variant.answers:
         args += ["--data", f"{name}={value}"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    project = scratch / "demo"
-    harness.sync(project, variant.get("python_version"))
-    return Built(variant, project, scratch, time.monotonic() - start)
+    checkout = harness.clone(project, scratch / "checkout")
+    harness.run([harness.require("uv"), "sync", "--locked"], checkout, what="uv sync --locked")
+    return Built(variant, project, checkout, scratch, time.monotonic() - start)
 
 
 @contextmanager
@@ -77,37 +77,44 @@ def postgres() -> str:
     return harness.postgres_admin_url()
 
 
-def test_render_and_sync(built: Built, record_property: Recorder) -> None:
-    record_property("fwgen_check", (built.variant.id, "render+sync", round(built.setup_seconds, 2)))
-    assert (built.project / "uv.lock").is_file()
+def test_first_commit_installs_from_its_lock(built: Built, record_property: Recorder) -> None:
+    record_property(
+        "fwgen_check", (built.variant.id, "new+clone+sync", round(built.setup_seconds, 2))
+    )
+    harness.run(
+        [harness.require("uv"), "lock", "--check", "--offline"], built.checkout, what="uv lock"
+    )
+    harness.unchanged_by_use(built.checkout, "`uv sync --locked` in a fresh clone")
 
 
-def test_lint(built: Built, record_property: Recorder) -> None:
-    with timed(record_property, built, "lint"):
-        harness.lint(built.project)
+@pytest.mark.parametrize("job", ["lint", "test"])
+def test_ci_workflow_job_as_written(built: Built, job: str, record_property: Recorder) -> None:
+    workflow = harness.Workflow.read(built.project / ".github" / "workflows" / "ci.yml")
+    checkout = harness.clone(built.project, built.scratch / f"ci-{job}")
+    with timed(record_property, built, f"ci-{job}"):
+        steps = harness.run_job(workflow, workflow.job(job), checkout)
+    assert steps, f"the {job} job has no steps"
+    harness.unchanged_by_use(checkout, f"CI job {job!r}")
 
 
-def test_types(built: Built, record_property: Recorder) -> None:
-    with timed(record_property, built, "mypy"):
-        harness.types(built.project)
-
-
-def test_own_tests_on_sqlite(built: Built, record_property: Recorder) -> None:
-    with timed(record_property, built, "tests-sqlite"):
-        out = harness.project_tests(built.project, f"sqlite:///{built.scratch}/tests.sqlite3")
-    assert " passed" in out
-
-
-def test_own_tests_on_postgres(built: Built, postgres: str, record_property: Recorder) -> None:
-    url = harness.fresh_database(postgres, "fwgen_tests")
-    with timed(record_property, built, "tests-pg"):
-        out = harness.project_tests(built.project, url)
-    assert " passed" in out
-
-
-def test_migrations_match_the_models(built: Built, record_property: Recorder) -> None:
-    with timed(record_property, built, "migrations"):
-        harness.migrations_match(built.project, f"sqlite:///{built.scratch}/migrations.sqlite3")
+def test_readme_quickstart_as_written(
+    built: Built, postgres: str, record_property: Recorder
+) -> None:
+    readme = harness.Readme.read(built.project)
+    checkout = harness.clone(built.project, built.scratch / "readme")
+    dev = harness.makefile_recipe(checkout, "dev")
+    assert len(dev) == 1
+    with timed(record_property, built, "readme"):
+        if built.variant.get("database") == "postgresql":
+            harness.drop_role(postgres, built.variant.slug)
+            for command in harness.own_postgres_commands(readme, postgres):
+                harness.run(["sh", "-c", command], checkout, what="the README's PostgreSQL setup")
+        try:
+            harness.quickstart(checkout, readme, dev[0], built.scratch / "dev-server.log")
+        finally:
+            if built.variant.get("database") == "postgresql":
+                harness.drop_role(postgres, built.variant.slug)
+    harness.unchanged_by_use(checkout, "the README's quickstart")
 
 
 def test_dockerfile_and_schemas(built: Built, record_property: Recorder) -> None:
@@ -117,12 +124,11 @@ def test_dockerfile_and_schemas(built: Built, record_property: Recorder) -> None
 
 
 def test_env_example_lists_what_the_settings_read(built: Built) -> None:
-    slug = "demo"
-    sources = STARTERS[built.variant.framework].settings_sources(built.project, slug)
+    sources = STARTERS[built.variant.framework].settings_sources(built.project, built.variant.slug)
     read = harness.env_names_read(sources)
     if built.variant.framework == "fastapi":
         # pydantic-settings reads each field of Settings from the upper-cased variable.
-        read |= fastapi_settings_fields(built.project)
+        read |= fastapi_settings_fields(built.checkout)
     assert {"SECRET_KEY", "DATABASE_URL", "DEBUG"} <= read
     harness.env_example_covers(built.project, read)
 
@@ -142,23 +148,25 @@ def test_secrets_stay_out_of_git(built: Built) -> None:
     harness.secrets_stay_private(built.project)
 
 
-def test_production_boot(built: Built, postgres: str, record_property: Recorder) -> None:
+def test_production_as_compose_runs_it(
+    built: Built, postgres: str, record_property: Recorder
+) -> None:
+    """The image's command with the app service's environment from compose.yaml (its `.env`
+    interpolated as compose does), on plain HTTP with no proxy in front, as
+    `docker compose up` serves it. Only the database and the port differ: the local server,
+    and a free port in place of the one compose publishes."""
     with timed(record_property, built, "prod-build"):
-        prod = harness.Production.build(built.project, built.scratch / "prod-venv", built.python)
+        prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
     settings = {
-        "SECRET_KEY": harness.secrets.token_urlsafe(50),
+        **harness.compose_environment(built.project, "app"),
         "DATABASE_URL": harness.fresh_database(postgres, "fwgen_prod"),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PORT": str(harness.free_port()),
         "WEB_CONCURRENCY": "2",
     }
+    assert harness.compose_published_port(built.project, "app") == 8000
     with timed(record_property, built, "migrate"):
         prod.migrate(settings)
     starter = STARTERS[built.variant.framework]
-    with timed(record_property, built, "prod-checks"):
-        for command in starter.production_checks:
-            prod.check(command, settings)
     with timed(record_property, built, "boot"):
         server = prod.start(settings, built.scratch / "server.log")
         try:
@@ -171,6 +179,7 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
         with timed(record_property, built, "probes"):
             harness.probes(server)
             harness.pages(server, starter.pages)
+            harness.readme_endpoints_exist(server, harness.Readme.read(built.project))
             harness.request_id_logged(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
@@ -179,8 +188,33 @@ def test_production_boot(built: Built, postgres: str, record_property: Recorder)
             server.stop_cleanly()
 
 
+def test_production_behind_a_tls_proxy(built: Built, record_property: Recorder) -> None:
+    """The image as a platform runs it behind a TLS-terminating proxy: the image's own
+    environment plus the settings every deployment sets, and the proxy's header. The
+    starter's own deployment checks (Django's `check --deploy`) run with the same settings."""
+    prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
+    settings = {
+        "SECRET_KEY": harness.secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{built.scratch}/proxy.sqlite3",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "PORT": str(harness.free_port()),
+        "WEB_CONCURRENCY": "1",
+    }
+    starter = STARTERS[built.variant.framework]
+    with timed(record_property, built, "prod-checks"):
+        for command in starter.production_checks:
+            prod.check(command, settings)
+    with timed(record_property, built, "tls-proxy"):
+        server = prod.start(settings, built.scratch / "proxy.log")
+        try:
+            server.wait_healthy()
+            harness.behind_tls_proxy(server, starter.https_redirect)
+        finally:
+            server.stop_cleanly()
+
+
 def test_production_refuses_the_placeholder_secret(built: Built) -> None:
-    prod = harness.Production.build(built.project, built.scratch / "prod-venv", built.python)
+    prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
     settings = {
         "DATABASE_URL": f"sqlite:///{built.scratch}/refuse.sqlite3",
         "DEBUG": "false",
