@@ -51,6 +51,23 @@ def criteria_options(func: F) -> F:
     return func
 
 
+def _turn_on_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["debug"] = True
+
+
+def debug_option(func: F) -> F:
+    """`--debug` after the subcommand too (`fwgen new x --debug`), as before it."""
+    option = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_turn_on_debug,
+        help="Show tracebacks and Copier's warnings.",
+    )
+    return option(func)
+
+
 def _given(options: dict[str, Any]) -> dict[str, Value]:
     names = load().criteria
     return {k: v for k, v in options.items() if k in names and v is not None}
@@ -68,7 +85,8 @@ class FwgenGroup(click.Group):
         except (KeyboardInterrupt, click.Abort):
             echo("\naborted; nothing was written", err=True)
             ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit):
+        except (click.ClickException, click.exceptions.Exit, BrokenPipeError):
+            # A closed pipe (`fwgen recommend | head -1`) is Click's to end quietly.
             raise
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
@@ -98,6 +116,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @criteria_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@debug_option
 def recommend(as_json: bool, **options: Any) -> None:
     """Recommend a framework for the given criteria; writes nothing.
 
@@ -139,6 +158,7 @@ def recommend(as_json: bool, **options: Any) -> None:
 @click.option("--no-git", "no_git", is_flag=True, help="Skip git init and the first commit.")
 @click.option("--dry-run", is_flag=True, help="Show the recommendation and files; write nothing.")
 @click.option("--keep-on-failure", is_flag=True, help="Keep the partial project if anything fails.")
+@debug_option
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -197,6 +217,7 @@ def new(
 @click.option(
     "-y", "--yes", is_flag=True, help="Do not ask before a framework change deletes files."
 )
+@debug_option
 @click.pass_context
 def update(
     ctx: click.Context,
@@ -232,6 +253,7 @@ def update(
     "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), required=False
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@debug_option
 @click.pass_context
 def check(ctx: click.Context, path: Path, as_json: bool) -> None:
     """Is a newer template version available for the project at PATH?

@@ -1,4 +1,4 @@
-"""Terminal output: colour only on a terminal and never when NO_COLOR is set."""
+"""Terminal output: colour only on a terminal, never when NO_COLOR is set and not empty."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import click
 
 def colour_enabled(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and stream.isatty()
+    # no-color.org: an empty NO_COLOR is the same as none at all.
+    return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def paint(text: str, **style: Any) -> str:

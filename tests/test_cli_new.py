@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -313,9 +314,32 @@ def test_keep_on_failure_keeps_the_partial_project(
     assert (kept / "project" / "pyproject.toml").is_file()
 
 
-def test_debug_shows_the_traceback(runner: CliRunner, workdir: Path, disk_full: None) -> None:
-    result = runner.invoke(cli, ["--debug", "new", "half", "--yes"])
+@pytest.mark.parametrize(
+    "args",
+    [["--debug", "new", "half", "--yes"], ["new", "half", "--yes", "--debug"]],
+    ids=["before-the-command", "after-it"],
+)
+def test_debug_shows_the_traceback(
+    runner: CliRunner, workdir: Path, disk_full: None, args: list[str]
+) -> None:
+    result = runner.invoke(cli, args)
     assert isinstance(result.exception, OSError)
+    assert tree(workdir) == set()
+
+
+def test_a_closed_pipe_ends_quietly(workdir: Path) -> None:
+    """`fwgen new x --yes --dry-run | head -1`: the reader is gone before fwgen writes."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "new", "piped", "--yes", "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=workdir,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    complaint = child.stderr.read().decode()
+    child.wait(timeout=60)
+    assert complaint == ""
     assert tree(workdir) == set()
 
 

@@ -2,7 +2,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from generator import __version__
@@ -102,3 +104,20 @@ def test_help_and_recommend_do_not_import_copier() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_color_counts_only_when_not_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.console import colour_enabled
+
+    terminal: Any = _Terminal()
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert colour_enabled(terminal)
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: set but empty is not a request
+    assert colour_enabled(terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_enabled(terminal)
