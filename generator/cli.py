@@ -177,6 +177,8 @@ def new(
 ) -> None:
     """Create project NAME: ask, recommend a framework, render the starter, git-commit it.
 
+    NAME `.` makes the current (empty) directory the project, named after it.
+
     On a terminal fwgen asks what it needs; elsewhere it never prompts and names the flag that
     is missing (or takes defaults with --yes).
     """

@@ -191,8 +191,13 @@ def check_target(target: Path, force: bool) -> None:
 
 
 def plan(request: NewRequest) -> Plan:
-    project = check_name(request.name)
-    target = (request.output or Path.cwd() / request.name).absolute()
+    if request.name == ".":
+        # `fwgen new .`: the current directory is the project, and names it.
+        project = check_name(Path.cwd().name)
+        target = (request.output or Path.cwd()).absolute()
+    else:
+        project = check_name(request.name)
+        target = (request.output or Path.cwd() / request.name).absolute()
     check_target(target, request.force)
     template = template_root()
     preset = _preset(request, template)
@@ -217,7 +222,7 @@ def plan(request: NewRequest) -> Plan:
 def _next_steps(project_dir: Path, shown_dir: str, database: str) -> list[str]:
     """The setup, migrate, run and test commands, read from the project's own Makefile."""
     recipes = makefile.recipes((project_dir / "Makefile").read_text(encoding="utf-8"))
-    steps = [f"cd {shown_dir}"]
+    steps = [] if shown_dir == "." else [f"cd {shown_dir}"]
     targets = ["install", "migrate", "test", "dev"]
     if database == "postgresql":
         # The migrations need the server; README.md shows how to run one without Docker.
@@ -253,6 +258,8 @@ def create(request: NewRequest) -> Plan:
         gitrepo.init_and_commit(target, message, author, [f for f in written if f != ".env"])
 
     shown = str(request.output) if request.output else request.name
+    if target == Path.cwd().absolute():
+        shown = "."
     echo(f"Created {paint(the_plan.project.name, bold=True)} ({label}) in {shown}")
     if replaced:
         echo(f"Replaced {len(replaced)} existing file(s): {', '.join(replaced[:10])}")

@@ -101,16 +101,17 @@ def staging_dir(target: Path, *, keep: bool) -> Iterator[Path]:
 def move_into_place(staging: Path, target: Path) -> list[str]:
     """Move the staged project to target; return the files that replaced existing ones.
 
-    A missing or empty target is replaced by one rename. A non-empty target (--force) gets
-    the staged files moved in one by one: files fwgen did not write are never touched, and
-    an existing .env is kept.
+    A missing target is one rename. An existing empty one keeps its identity (it may be the
+    shell's current directory): the staged entries move into it. A non-empty target
+    (--force) gets the staged files moved in one by one: files fwgen did not write are never
+    touched, and an existing .env is kept.
     """
     if not target.exists():
         staging.rename(target)
         return []
     if not any(target.iterdir()):
-        target.rmdir()
-        staging.rename(target)
+        for entry in staging.iterdir():
+            entry.rename(target / entry.name)
         return []
     replaced = []
     for rel in listing(staging):

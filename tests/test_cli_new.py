@@ -196,6 +196,23 @@ def test_force_writes_into_a_non_empty_directory_and_keeps_other_files(
     assert "notes.txt" not in git(target, "ls-files")
 
 
+@pytest.mark.parametrize("args", [[".", "--yes"], ["here", "--yes", "-o", "."]])
+def test_the_current_directory_is_filled_in_place(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    here = workdir / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    inode = here.stat().st_ino
+    code, out = new(runner, *args)
+    assert code == 0, out
+    # The very directory the shell stands in, not a new one in its place.
+    assert here.stat().st_ino == inode and Path.cwd().samefile(here)
+    assert answers(here)["project_name"] == "here"
+    assert (here / ".git").is_dir() and git(here, "status", "--porcelain") == ""
+    assert "cd ." not in out and "uv sync" in out
+
+
 def test_empty_existing_directory_is_fine(runner: CliRunner, workdir: Path) -> None:
     (workdir / "empty").mkdir()
     assert new(runner, "empty", "--yes")[0] == 0

@@ -153,8 +153,8 @@ def test_production_as_compose_runs_it(
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
     interpolated as compose does), on plain HTTP with no proxy in front, as
-    `docker compose up` serves it. Only the database and the port differ: the local server,
-    and a free port in place of the one compose publishes."""
+    `docker compose up` serves it. What differs: the local database server, a free port in
+    place of the one compose publishes, and two workers, so every starter runs multi-process."""
     with timed(record_property, built, "prod-build"):
         prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
     settings = {
