@@ -101,7 +101,10 @@ def _missing(flag: str) -> UsageError:
     )
 
 
-def _gather_criteria(request: NewRequest, preset: Mapping[str, Any]) -> dict[str, Value]:
+def _gather_criteria(
+    request: NewRequest, preset: Mapping[str, Any]
+) -> tuple[dict[str, Value], dict[str, Value]]:
+    """The criteria the user gave (flags, data, prompts), and every criterion filled in."""
     knowledge = load()
     given: dict[str, Value] = {}
     for name, criterion in knowledge.criteria.items():
@@ -118,7 +121,7 @@ def _gather_criteria(request: NewRequest, preset: Mapping[str, Any]) -> dict[str
         for criterion in knowledge.criteria.values():
             if criterion.name not in resolved:
                 raise _missing(criterion.flag)
-    return with_defaults(given, knowledge)
+    return given, with_defaults(given, knowledge)
 
 
 def _project_answers(
@@ -155,9 +158,20 @@ def _project_answers(
     return answers
 
 
-def _decision(rec: Recommendation) -> dict[str, Any]:
+def _provenance(given: Mapping[str, Value]) -> dict[str, str]:
+    """For each criterion: given by the team, implied by one of its answers, or a default."""
+    knowledge = load()
+    _, implied = resolve(given, knowledge)
+    return {
+        name: "given" if name in given else "implied" if name in implied else "default"
+        for name in knowledge.criteria
+    }
+
+
+def _decision(rec: Recommendation, given: Mapping[str, Value]) -> dict[str, Any]:
     full = rec.to_dict()
     return {
+        "answers": _provenance(given),
         "date": datetime.date.today().isoformat(),
         "fwgen_version": __version__,
         "recommended": rec.framework,
@@ -202,7 +216,7 @@ def plan(request: NewRequest) -> Plan:
     template = template_root()
     preset = _preset(request, template)
 
-    criteria = _gather_criteria(request, preset)
+    given, criteria = _gather_criteria(request, preset)
     rec = recommend(criteria)
     if "framework" in preset:
         framework = str(preset["framework"])
@@ -215,7 +229,7 @@ def plan(request: NewRequest) -> Plan:
 
     context: dict[str, Any] = {**criteria, "framework": framework, "project_name": project.name}
     answers = {**context, **_project_answers(request, preset, template, context)}
-    answers["fwgen_decision"] = _decision(rec)
+    answers["fwgen_decision"] = _decision(rec, given)
     return Plan(project, target, framework, rec, answers)
 
 

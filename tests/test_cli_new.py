@@ -368,3 +368,16 @@ def test_no_machine_paths_or_secrets_in_the_answers_file(runner: CliRunner, work
     assert not str(src).startswith(".")  # a relative path breaks `copier update`
     assert str(workdir) not in all_files_text(workdir / "demo")
     assert os.sep + "work" + os.sep not in text or str(workdir) not in text
+
+
+def test_decision_record_says_which_answers_were_given(runner: CliRunner, workdir: Path) -> None:
+    assert new(runner, "guessed", "--yes")[0] == 0
+    record = (workdir / "guessed/docs/decisions/0001-web-framework.md").read_text()
+    assert "Nobody answered the questions" in record and "| the team |" not in record
+    assert record.count("| fwgen's default |") == 12
+
+    assert new(runner, "told", "--yes", "--kind", "cms")[0] == 0
+    record = (workdir / "told/docs/decisions/0001-web-framework.md").read_text()
+    assert "The team answered 1 of the 12 questions" in record
+    assert "| What are we building? | cms | the team |" in record
+    assert "| Admin panel for non-developers | yes | implied by an answer |" in record
