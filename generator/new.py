@@ -124,14 +124,24 @@ def _gather_criteria(
     return given, with_defaults(given, knowledge)
 
 
+GIT_KEYS = {"author_name": "user.name", "author_email": "user.email"}
+
+
+def _no_identity(answer: str) -> str:
+    key = GIT_KEYS[answer]
+    example = "Ada Lovelace" if key == "user.name" else "ada@example.com"
+    return (
+        f"git has no {key} and no --data {answer}=... was given: the LICENSE and the first "
+        f"commit would name a placeholder; set yours once with "
+        f'`git config --global {key} "{example}"`, or pass --data {answer}=...'
+    )
+
+
 def _project_answers(
     request: NewRequest, preset: Mapping[str, Any], template: Path, context: dict[str, Any]
 ) -> dict[str, Any]:
     known = questions.all_questions(template)
-    git_defaults = {
-        "author_name": gitrepo.config_value("user.name"),
-        "author_email": gitrepo.config_value("user.email"),
-    }
+    git_defaults = {answer: gitrepo.config_value(key) for answer, key in GIT_KEYS.items()}
     answers: dict[str, Any] = {}
     for name in questions.PROJECT_QUESTIONS:
         question = known[name]
@@ -148,6 +158,8 @@ def _project_answers(
                     question.help, default, partial(questions.problem, question, context=current)
                 )
         elif request.yes:
+            if name in git_defaults and not git_defaults[name]:
+                raise UsageError(_no_identity(name))
             value = str(git_defaults.get(name) or questions.default_for(question, current))
         else:
             raise _missing(f"--data {name}=...")
@@ -277,6 +289,12 @@ def create(request: NewRequest) -> Plan:
     echo(f"Created {paint(the_plan.project.name, bold=True)} ({label}) in {shown}")
     if replaced:
         echo(f"Replaced {len(replaced)} existing file(s): {', '.join(replaced[:10])}")
+    if use_git and not all(gitrepo.config_value(key) for key in GIT_KEYS.values()):
+        echo(
+            f"git has no identity here, so the first commit names the project's author, "
+            f"{author[0]} <{author[1]}>; set your own with "
+            '`git config --global user.name "..."` and `git config --global user.email ...`'
+        )
     if not use_git:
         echo(
             "Skipped git init: "

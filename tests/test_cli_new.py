@@ -230,6 +230,17 @@ def test_git_identity_falls_back_to_the_author_answers(
     )
     assert code == 0, out
     assert git(workdir / "anon", "log", "--format=%an <%ae>").strip() == "Grace <g@x.org>"
+    assert "git has no identity here" in out and "git config --global user.email" in out
+
+
+def test_no_identity_and_no_author_is_refused_not_papered_over(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir.parent / "gitconfig").write_text("")
+    code, out = new(runner, "anon", "--yes", "--no-git")
+    assert code == 2
+    assert "git has no user.name" in out and "--data author_name=" in out
+    assert tree(workdir) == set()
 
 
 # ---- errors: exit code, one-line message, nothing written -----------------------------------
