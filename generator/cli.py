@@ -24,7 +24,7 @@ Examples:
   fwgen recommend --kind cms --json             the same as JSON
   fwgen new shop                                ask, recommend, create ./shop
   fwgen new shop --yes --kind ecommerce         no questions: defaults + flags
-  fwgen new api --framework fastapi --yes --dry-run
+  fwgen new orders --framework fastapi --yes --dry-run
 """
 
 

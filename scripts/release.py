@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,17 @@ def package_version(root: Path = ROOT) -> str:
     return found.group(1)
 
 
+def distribution(root: Path = ROOT) -> str:
+    """The name fwgen is published under (pyproject.toml's), as `pip install` takes it."""
+    with (root / "pyproject.toml").open("rb") as handle:
+        return str(tomllib.load(handle)["project"]["name"])
+
+
+def wheel_name(root: Path = ROOT) -> str:
+    """The distribution name as wheel file names spell it (PEP 427: runs of -_. become _)."""
+    return re.sub(r"[-_.]+", "_", distribution(root)).lower()
+
+
 def release(version: str, out: Path, root: Path = ROOT) -> Path:
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ReleaseError(f"{version!r} is not X.Y.Z")
@@ -61,7 +73,7 @@ def release(version: str, out: Path, root: Path = ROOT) -> Path:
     except (OSError, subprocess.CalledProcessError) as exc:
         git("tag", "-d", tag, root=root)
         raise ReleaseError(f"building the wheel failed ({exc}); the tag was removed") from exc
-    wheel = out / f"fwgen-{version}-py3-none-any.whl"
+    wheel = out / f"{wheel_name(root)}-{version}-py3-none-any.whl"
     if tag not in wheel_tags(wheel):
         raise ReleaseError(f"{wheel.name} does not carry {tag}")
     return wheel

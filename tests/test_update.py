@@ -165,7 +165,7 @@ def team_edits(project: Path) -> None:
 
 
 def test_release_builds_wheels_that_carry_every_version(releases: Releases) -> None:
-    assert releases.v1.wheel.name == "fwgen-1.0.0-py3-none-any.whl"
+    assert releases.v1.wheel.name == "fwgen_starter-1.0.0-py3-none-any.whl"
     assert release.wheel_tags(releases.v1.wheel) == {"v1.0.0"}
     assert release.wheel_tags(releases.v2.wheel) == {"v1.0.0", "v2.0.0"}
 
