@@ -229,7 +229,9 @@ def update(
     dry_run: bool,
     yes: bool,
 ) -> None:
-    """Bring the project at PATH (default: here) to this fwgen's template version.
+    """Bring the project containing PATH (default: here) to this fwgen's template version.
+
+    The project may be a subdirectory of a larger git repository; only its files change.
 
     Your edits are merged with the template's; conflicts are listed and exit with 1. Files you
     deleted stay deleted; .env and the decision record are never touched.
@@ -258,7 +260,7 @@ def update(
 @debug_option
 @click.pass_context
 def check(ctx: click.Context, path: Path, as_json: bool) -> None:
-    """Is a newer template version available for the project at PATH?
+    """Is a newer template version available for the project containing PATH?
 
     Exit 0 when up to date, 3 when an update is available (for CI), 1 or 2 on errors.
     """

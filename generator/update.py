@@ -77,12 +77,15 @@ def load_project(path: Path) -> Project:
     root = path.resolve()
     if not root.is_dir():
         raise UsageError(f"{path} is not a directory")
-    answers_path = root / render.ANSWERS_FILE
-    if not answers_path.is_file():
+    # From anywhere inside the project: the nearest directory up that has the answers file.
+    found = next((d for d in (root, *root.parents) if (d / render.ANSWERS_FILE).is_file()), None)
+    if found is None:
         raise FwgenError(
-            f"{path} has no {render.ANSWERS_FILE}: not a project made by fwgen, or run this "
-            "from the project's top directory"
+            f"no {render.ANSWERS_FILE} in {path} or any directory above it: "
+            "not inside a project made by fwgen"
         )
+    root = found
+    answers_path = root / render.ANSWERS_FILE
     try:
         answers = yaml.safe_load(answers_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -103,16 +106,18 @@ def load_project(path: Path) -> Project:
 
 
 def require_clean(project: Project) -> None:
+    """The project is tracked by git (alone, or as a subtree of a larger repository) and has
+    no uncommitted changes; changes elsewhere in a larger repository are not its business."""
     inside = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
+        ["git", "rev-parse", "--is-inside-work-tree"],
         cwd=project.root,
         capture_output=True,
         text=True,
         check=False,
     )
-    if inside.returncode != 0 or Path(inside.stdout.strip()).resolve() != project.root:
-        raise FwgenError(f"{project.root} is not the top of a git repository; updates need one")
-    dirty = _git(project.root, "status", "--porcelain").splitlines()
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise FwgenError(f"{project.root} is not in a git repository; updates need one")
+    dirty = _git(project.root, "status", "--porcelain", "--", ".").splitlines()
     if dirty:
         shown = ", ".join(line[3:] for line in dirty[:8]) + (
             f" and {len(dirty) - 8} more" if len(dirty) > 8 else ""
@@ -263,8 +268,9 @@ CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
 def find_conflicts(root: Path) -> list[str]:
     """Files left unmerged or with conflict markers, and .rej files, relative to root."""
-    found = set(_git(root, "diff", "--name-only", "--diff-filter=U").split())
-    touched = _git(root, "diff", "--name-only", "HEAD").split()
+    # --relative: paths from the project's root, and only its own, when it is a subtree.
+    found = set(_git(root, "diff", "--relative", "--name-only", "--diff-filter=U").split())
+    touched = _git(root, "diff", "--relative", "--name-only", "HEAD").split()
     untracked = _git(root, "ls-files", "--others", "--exclude-standard").split()
     for rel in {*touched, *untracked}:
         path = root / rel

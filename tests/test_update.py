@@ -278,6 +278,41 @@ def test_plain_copier_update_works_offline_from_the_store(
     assert answers(project)["_commit"] == "v2.0.0"
 
 
+def test_a_project_inside_a_larger_repository_updates_from_any_subdirectory(
+    releases: Releases, user_env: dict[str, str], tmp_path: Path
+) -> None:
+    mono = tmp_path / "mono"
+    mono.mkdir()
+    git(mono, "init", "-q", "--initial-branch=main")
+    (mono / "README.md").write_text("# All our services\n")
+    git(mono, "add", "README.md")
+    git(mono, "commit", "-qm", "Start the monorepo")
+    made = run(
+        [releases.v1.fwgen, "new", "svc", "--yes", "--framework", "flask", "-o", "services/svc"],
+        mono,
+        user_env,
+    )
+    assert "already inside a git repository" in made.stdout
+    git(mono, "add", "services/svc")
+    git(mono, "commit", "-qm", "Add the svc service")
+    # Work in progress elsewhere in the repository is not the service's business.
+    (mono / "notes.txt").write_text("unrelated, uncommitted\n")
+    inside = mono / "services/svc/svc"
+
+    checked = run([releases.v2.fwgen, "check"], inside, user_env, check=False)
+    assert checked.returncode == 3, checked.stdout + checked.stderr
+    run([releases.v2.fwgen, "update"], inside, user_env)
+
+    project = mono / "services/svc"
+    assert ".v2-cache/" in (project / ".gitignore").read_text()
+    assert "(a web service)" in (project / "README.md").read_text()
+    assert (project / "CONTRIBUTING.md").is_file() and not (mono / "CONTRIBUTING.md").exists()
+    assert (mono / "README.md").read_text() == "# All our services\n"
+    assert (mono / "notes.txt").read_text() == "unrelated, uncommitted\n"
+    assert answers(project)["_commit"] == "v2.0.0"
+    assert "Up to date" in run([releases.v2.fwgen, "check"], inside, user_env).stdout
+
+
 @pytest.mark.parametrize("framework", ["flask", "fastapi"])
 def test_update_without_conflicts_exits_0(
     releases: Releases, user_env: dict[str, str], tmp_path: Path, framework: str
