@@ -76,7 +76,10 @@ def _preset(request: NewRequest, template: Path) -> dict[str, Any]:
     """Answers known before any prompt: answers file < --data < flags."""
     preset: dict[str, Any] = {}
     if request.answers_file:
-        preset.update(_read_answers_file(request.answers_file))
+        # Another project's answers file names that project: NAME names this one.
+        replayed = _read_answers_file(request.answers_file)
+        replayed.pop("project_name", None)
+        preset.update(replayed)
     preset.update(request.data)
     allowed = questions.stored_names(template)
     for key in preset:

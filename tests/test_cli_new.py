@@ -147,6 +147,18 @@ def test_answers_file_is_read_and_flags_win(runner: CliRunner, workdir: Path) ->
     assert recorded["_src_path"] != "/elsewhere"
 
 
+def test_a_projects_own_answers_file_replays(runner: CliRunner, workdir: Path) -> None:
+    """The --help example: `--answers-file other/.copier-answers.yml`, as fwgen wrote it."""
+    code, out = new(runner, "other", "--yes", "--kind", "api", "--data", "description=Orders")
+    assert code == 0, out
+    code, out = new(runner, "again", "--yes", "--answers-file", "other/.copier-answers.yml")
+    assert code == 0, out
+    first, second = answers(workdir / "other"), answers(workdir / "again")
+    assert second["project_name"] == "again"
+    same = ("kind", "framework", "description", "database", "python_version", "license")
+    assert {k: second[k] for k in same} == {k: first[k] for k in same}
+
+
 def test_output_directory(runner: CliRunner, workdir: Path) -> None:
     code, out = new(runner, "demo", "--yes", "--output", "nested/place")
     assert code == 0, out
