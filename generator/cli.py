@@ -154,7 +154,17 @@ def recommend(as_json: bool, **options: Any) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, file_okay=False), help="Directory to create."
 )
-@click.option("--force", is_flag=True, help="Write into a non-empty directory (keeps other files).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty directory: other files and .env stay; a file that differs "
+    "from fwgen's is refused.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="With --force: replace files that differ from fwgen's, keeping each as FILE.orig.",
+)
 @click.option("--no-git", "no_git", is_flag=True, help="Skip git init and the first commit.")
 @click.option("--dry-run", is_flag=True, help="Show the recommendation and files; write nothing.")
 @click.option("--keep-on-failure", is_flag=True, help="Keep the partial project if anything fails.")
@@ -170,6 +180,7 @@ def new(
     answers_file: Path | None,
     output: Path | None,
     force: bool,
+    overwrite: bool,
     no_git: bool,
     dry_run: bool,
     keep_on_failure: bool,
@@ -194,6 +205,7 @@ def new(
             answers_file=answers_file,
             yes=yes,
             force=force,
+            overwrite=overwrite,
             git=not no_git,
             dry_run=dry_run,
             keep_on_failure=keep_on_failure,

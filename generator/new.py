@@ -31,6 +31,7 @@ class NewRequest:
     answers_file: Path | None = None
     yes: bool = False
     force: bool = False
+    overwrite: bool = False
     git: bool = True
     dry_run: bool = False
     keep_on_failure: bool = False
@@ -227,7 +228,7 @@ def plan(request: NewRequest) -> Plan:
     else:
         project = check_name(request.name)
         target = (request.output or Path.cwd() / request.name).absolute()
-    check_target(target, request.force)
+    check_target(target, request.force or request.overwrite)
     template = template_root()
     preset = _preset(request, template)
 
@@ -282,7 +283,7 @@ def create(request: NewRequest) -> Plan:
         written = render.listing(project_dir)
         if use_git and not writing_into_existing:
             gitrepo.init_and_commit(project_dir, message, author)
-        replaced = render.move_into_place(project_dir, target)
+        replaced = render.move_into_place(project_dir, target, overwrite=request.overwrite)
     if use_git and writing_into_existing:
         gitrepo.init_and_commit(target, message, author, [f for f in written if f != ".env"])
 
@@ -291,7 +292,10 @@ def create(request: NewRequest) -> Plan:
         shown = "."
     echo(f"Created {paint(the_plan.project.name, bold=True)} ({label}) in {shown}")
     if replaced:
-        echo(f"Replaced {len(replaced)} existing file(s): {', '.join(replaced[:10])}")
+        echo(
+            f"Replaced {len(replaced)} file(s) that differed, keeping each as FILE.orig: "
+            + ", ".join(replaced[:10])
+        )
     if use_git and not all(gitrepo.config_value(key) for key in GIT_KEYS.values()):
         echo(
             f"git has no identity here, so the first commit names the project's author, "

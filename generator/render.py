@@ -98,13 +98,25 @@ def staging_dir(target: Path, *, keep: bool) -> Iterator[Path]:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def move_into_place(staging: Path, target: Path) -> list[str]:
-    """Move the staged project to target; return the files that replaced existing ones.
+def differing(staging: Path, target: Path) -> list[str]:
+    """Files fwgen would write over in `target` whose content is not what it would write."""
+    return [
+        rel
+        for rel in listing(staging)
+        if rel not in KEEP_EXISTING
+        and (target / rel).is_file()
+        and (target / rel).read_bytes() != (staging / rel).read_bytes()
+    ]
+
+
+def move_into_place(staging: Path, target: Path, *, overwrite: bool = False) -> list[str]:
+    """Move the staged project to target; return the files that replaced different ones.
 
     A missing target is one rename. An existing empty one keeps its identity (it may be the
     shell's current directory): the staged entries move into it. A non-empty target
     (--force) gets the staged files moved in one by one: files fwgen did not write are never
-    touched, and an existing .env is kept.
+    touched, an existing .env is kept, and a file whose content differs from fwgen's is
+    refused, before anything moves, unless `overwrite`, which first keeps it as FILE.orig.
     """
     if not target.exists():
         staging.rename(target)
@@ -113,13 +125,21 @@ def move_into_place(staging: Path, target: Path) -> list[str]:
         for entry in staging.iterdir():
             entry.rename(target / entry.name)
         return []
-    replaced = []
+    replaced = differing(staging, target)
+    if replaced and not overwrite:
+        shown = ", ".join(replaced[:8]) + (
+            f" and {len(replaced) - 8} more" if len(replaced) > 8 else ""
+        )
+        raise FwgenError(
+            f"{len(replaced)} file(s) in {target} differ from what fwgen writes ({shown}); "
+            "nothing was changed: pass --overwrite to replace them, keeping each as FILE.orig"
+        )
+    for rel in replaced:
+        shutil.copy2(target / rel, target / f"{rel}.orig")
     for rel in listing(staging):
         source, dest = staging / rel, target / rel
         if rel in KEEP_EXISTING and dest.exists():
             continue
-        if dest.exists():
-            replaced.append(rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, dest)
     return replaced

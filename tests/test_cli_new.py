@@ -197,15 +197,34 @@ def test_force_writes_into_a_non_empty_directory_and_keeps_other_files(
     target = workdir / "existing"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
-    (target / "README.md").write_text("old readme")
     (target / ".env").write_text("SECRET_KEY=the-team-secret\n")
     code, out = new(runner, "existing", "--yes", "--force")
     assert code == 0, out
     assert (target / "notes.txt").read_text() == "mine"
     assert (target / ".env").read_text() == "SECRET_KEY=the-team-secret\n"
-    assert "old readme" not in (target / "README.md").read_text()
-    assert "README.md" in out  # reported as replaced
+    assert (target / "README.md").is_file() and "Replaced" not in out
     assert "notes.txt" not in git(target, "ls-files")
+
+
+def test_force_never_replaces_a_file_that_differs_unless_asked(
+    runner: CliRunner, workdir: Path
+) -> None:
+    target = workdir / "existing"
+    target.mkdir()
+    (target / "README.md").write_text("our own readme")
+    before = tree(target)
+    code, out = new(runner, "existing", "--yes", "--force")
+    assert code == 1
+    assert "differ from what fwgen writes (README.md)" in out and "--overwrite" in out
+    assert tree(target) == before and (target / "README.md").read_text() == "our own readme"
+    assert [p for p in workdir.iterdir() if p.name.startswith(".existing.fwgen-")] == []
+
+    code, out = new(runner, "existing", "--yes", "--force", "--overwrite")
+    assert code == 0, out
+    assert "README.md" in out and "FILE.orig" in out
+    assert (target / "README.md.orig").read_text() == "our own readme"
+    assert "# existing" in (target / "README.md").read_text()
+    assert "README.md.orig" not in git(target, "ls-files")
 
 
 @pytest.mark.parametrize("args", [[".", "--yes"], ["here", "--yes", "-o", "."]])
