@@ -96,11 +96,36 @@ def problem(question: Question, value: Any, context: Mapping[str, Any]) -> str |
     return None
 
 
+def _as_value(question: Question, default: Any) -> Any:
+    """A rendered copier.yml default as the recommender's data would spell it."""
+    if question.type == "bool":
+        return str(default).strip().lower() in ("true", "yes", "1")
+    return str(default)
+
+
 def check_consistency(template: Path) -> list[str]:
-    """Differences between copier.yml's criteria questions and the recommender's criteria."""
+    """Differences between copier.yml's criteria questions and the recommender's criteria:
+    names, choices, types, and defaults, which must follow the data file's implications (so
+    plain `copier copy` assumes what `fwgen new --yes` assumes)."""
     knowledge = load_knowledge()
     questions = all_questions(template)
     issues = []
+    base = {name: criterion.default for name, criterion in knowledge.criteria.items()}
+    for name, criterion in knowledge.criteria.items():
+        question = questions.get(name)
+        if question and _as_value(question, default_for(question, base)) != criterion.default:
+            issues.append(f"copier.yml's default for {name} is not the recommender's")
+    for implication in knowledge.implications:
+        for when, values in implication.when.requires.items():
+            for value in values:
+                context = {**base, when: value}
+                for name, implied in implication.sets.items():
+                    question = questions.get(name)
+                    if question and _as_value(question, default_for(question, context)) != implied:
+                        issues.append(
+                            f"copier.yml's default for {name} when {when}={value} is not "
+                            f"{implied!r}, which the recommender's data implies"
+                        )
     for name, criterion in knowledge.criteria.items():
         question = questions.get(name)
         if question is None:

@@ -37,3 +37,34 @@ def test_readmes_name_the_distribution(copie: Any) -> None:
     generated = copie.copy(extra_answers={"project_name": "demo", "framework": "flask"})
     text = (generated.project_dir / "README.md").read_text()
     assert set(re.findall(r"https://pypi\.org/project/([^/]+)/", text)) == {name}
+
+
+# What each third-party module the package imports is published as.
+PUBLISHED_AS = {
+    "click": "click",
+    "copier": "copier",
+    "jinja2": "jinja2",
+    "jinja2_ansible_filters": "jinja2-ansible-filters",
+    "packaging": "packaging",
+    "yaml": "pyyaml",
+}
+
+
+def test_every_module_the_package_imports_is_a_declared_dependency() -> None:
+    import ast
+
+    imported: set[str] = set()
+    for path in (ROOT / "generator").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # Copier loads this Jinja extension by name from questions.py's environment.
+    if "jinja2_ansible_filters" in (ROOT / "generator" / "questions.py").read_text():
+        imported.add("jinja2_ansible_filters")
+    third_party = imported - set(sys.stdlib_module_names) - {"generator", "__future__"}
+    assert third_party <= set(PUBLISHED_AS), f"map these to their distributions: {third_party}"
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.split(r"[<>=!~ \[;]", spec)[0].lower() for spec in declared}
+    assert {PUBLISHED_AS[module] for module in third_party} <= names
