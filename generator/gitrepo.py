@@ -16,6 +16,25 @@ def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
+def output(path: Path, *args: str) -> str:
+    """What `git ARGS` prints in `path`; a failure is a one-line FwgenError."""
+    result = _git(args, path)
+    if result.returncode != 0:
+        raise FwgenError(f"git {' '.join(args)} failed in {path}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def bundle_tags(bundle: Path) -> set[str]:
+    """The tags a git bundle holds (empty when it is missing, unreadable, or git is absent)."""
+    if not bundle.is_file() or shutil.which("git") is None:
+        return set()
+    result = _git(["bundle", "list-heads", str(bundle)], bundle.parent)
+    if result.returncode != 0:
+        return set()
+    refs = (line.split()[-1] for line in result.stdout.splitlines() if line.strip())
+    return {ref.removeprefix("refs/tags/") for ref in refs if ref.startswith("refs/tags/")}
+
+
 def config_value(key: str) -> str:
     """A git setting (user.name ...) as the user's own git sees it; empty when unset."""
     if shutil.which("git") is None:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import filecmp
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from generator import __version__
+from generator import __version__, gitrepo
 from generator.errors import FwgenError
 from generator.template import template_root
 
@@ -58,15 +57,7 @@ def tag_version(tag: str) -> Version | None:
 
 def bundle_tags(bundle: Path) -> set[str]:
     """The release tags a bundle holds (empty when it is missing or unreadable)."""
-    if not bundle.is_file() or shutil.which("git") is None:
-        return set()
-    result = subprocess.run(
-        ["git", "bundle", "list-heads", str(bundle)], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        return set()
-    refs = (line.split()[-1] for line in result.stdout.splitlines() if line.strip())
-    return {ref.removeprefix("refs/tags/") for ref in refs if ref.startswith("refs/tags/")}
+    return gitrepo.bundle_tags(bundle)
 
 
 def sync() -> Path:

@@ -8,7 +8,6 @@ leaves behind (it exits 0 either way).
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import click
 import yaml
 from packaging.version import Version
 
-from generator import render, store
+from generator import gitrepo, render, store
 from generator.console import echo
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS
@@ -65,13 +64,6 @@ class Outcome:
     conflicts: list[str] = field(default_factory=list)
 
 
-def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise FwgenError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
-    return result.stdout
-
-
 def load_project(path: Path) -> Project:
     """The fwgen project at `path`, or a one-line error saying why it is not one."""
     root = path.resolve()
@@ -108,16 +100,9 @@ def load_project(path: Path) -> Project:
 def require_clean(project: Project) -> None:
     """The project is tracked by git (alone, or as a subtree of a larger repository) and has
     no uncommitted changes; changes elsewhere in a larger repository are not its business."""
-    inside = subprocess.run(
-        ["git", "rev-parse", "--is-inside-work-tree"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
+    if not gitrepo.inside_work_tree(project.root):
         raise FwgenError(f"{project.root} is not in a git repository; updates need one")
-    dirty = _git(project.root, "status", "--porcelain", "--", ".").splitlines()
+    dirty = gitrepo.output(project.root, "status", "--porcelain", "--", ".").splitlines()
     if dirty:
         shown = ", ".join(line[3:] for line in dirty[:8]) + (
             f" and {len(dirty) - 8} more" if len(dirty) > 8 else ""
@@ -257,7 +242,7 @@ def _keep_deleted(project: Project, deleted: list[str]) -> list[str]:
     for rel in deleted:
         path = project.root / rel
         if path.exists():
-            _git(project.root, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+            gitrepo.output(project.root, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
             path.unlink()
         kept.append(rel)
     return kept
@@ -269,9 +254,10 @@ CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 def find_conflicts(root: Path) -> list[str]:
     """Files left unmerged or with conflict markers, and .rej files, relative to root."""
     # --relative: paths from the project's root, and only its own, when it is a subtree.
-    found = set(_git(root, "diff", "--relative", "--name-only", "--diff-filter=U").split())
-    touched = _git(root, "diff", "--relative", "--name-only", "HEAD").split()
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard").split()
+    changed = ("diff", "--relative", "--name-only")
+    found = set(gitrepo.output(root, *changed, "--diff-filter=U").split())
+    touched = gitrepo.output(root, *changed, "HEAD").split()
+    untracked = gitrepo.output(root, "ls-files", "--others", "--exclude-standard").split()
     for rel in {*touched, *untracked}:
         path = root / rel
         if rel.endswith(".rej"):

@@ -23,3 +23,14 @@ def test_fwgen_itself_is_clean(command: tuple[str, ...]) -> None:
         [harness.require(tool), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_gitrepo_runs_git() -> None:
+    """One module speaks to git (and so to subprocesses): the rest call it."""
+    package = Path(__file__).resolve().parents[1] / "generator"
+    runners = {
+        path.name
+        for path in package.glob("*.py")
+        if "subprocess" in path.read_text() or '"git"' in path.read_text()
+    }
+    assert runners == {"gitrepo.py"}
