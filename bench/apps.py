@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from generator.knowledge import FRAMEWORKS  # noqa: E402
 from tests import harness  # noqa: E402
 
 
@@ -630,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     with scratch_dir(args.keep) as scratch:
         try:
-            for framework in args.framework or ["django", "flask", "fastapi"]:
+            for framework in args.framework or list(FRAMEWORKS):
                 results += bench_framework(framework, options, admin_url, scratch)
         except KeyboardInterrupt:
             print("interrupted; every server stopped", file=sys.stderr)

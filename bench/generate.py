@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import release  # noqa: E402
 
+from generator.knowledge import FRAMEWORKS  # noqa: E402
+
 # The comparison tools, pinned so runs are comparable over time.
 TOOLS = ("django==5.2.*", "copier==9.*", "cookiecutter==2.6.*")
 
@@ -203,7 +205,7 @@ def main() -> None:
             return clear
 
         fwgen = str(old / "fwgen")
-        frameworks = ("django", "flask", "fastapi")
+        frameworks = FRAMEWORKS
         # A first project per framework, unmeasured: the first fills the template store as a
         # user's first run does; each is the model of its same-size templates; the FastAPI one
         # is what `update` and `check` run on.

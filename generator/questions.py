@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator.knowledge import FRAMEWORKS, LABELS
 from generator.knowledge import load as load_knowledge
 
 # Asked after the framework is chosen, in this order; the name comes from the command line.
@@ -110,6 +111,13 @@ def check_consistency(template: Path) -> list[str]:
     knowledge = load_knowledge()
     questions = all_questions(template)
     issues = []
+    framework = questions.get("framework")
+    if framework is None or dict(framework.choices) != {LABELS[f]: f for f in FRAMEWORKS}:
+        issues.append("copier.yml's framework choices are not knowledge.FRAMEWORKS and LABELS")
+    for name in FRAMEWORKS:
+        described = default_for(questions["description"], {"framework": name})
+        if LABELS[name] not in str(described):
+            issues.append(f"copier.yml's description default does not name {LABELS[name]}")
     base = {name: criterion.default for name, criterion in knowledge.criteria.items()}
     for name, criterion in knowledge.criteria.items():
         question = questions.get(name)

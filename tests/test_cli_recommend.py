@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from generator import __version__
 from generator.cli import cli
+from generator.knowledge import FRAMEWORKS
 
 from conftest import tree
 
@@ -19,7 +20,7 @@ def test_json_follows_the_contract_and_writes_nothing(runner: CliRunner, workdir
     data = json.loads(result.output)
     assert data["framework"] == "fastapi"
     assert data["runner_up"] in {"django", "flask"}
-    assert set(data["scores"]) == {"django", "flask", "fastapi"}
+    assert set(data["scores"]) == set(FRAMEWORKS)
     assert all(r["sources"] for r in data["reasons"])
     assert isinstance(data["alternatives"], list)
     assert tree(workdir) == set()

@@ -10,8 +10,7 @@ import pytest
 
 from generator import engine
 from generator.errors import UsageError
-
-FRAMEWORKS = ["django", "flask", "fastapi"]
+from generator.knowledge import FRAMEWORKS
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import UsageError
+from generator.knowledge import FRAMEWORKS
 from generator.naming import check_name
 from generator.render import render
 from generator.store import Source
@@ -77,7 +78,7 @@ def snapshot(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("framework", ["django", "flask", "fastapi"])
+@pytest.mark.parametrize("framework", FRAMEWORKS)
 @settings(
     max_examples=40,
     deadline=None,

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from starters import COMMON_OPTIONS, _pairwise, matrix
+from starters import COMMON_OPTIONS, STARTERS, _pairwise, matrix
 
 from generator.cli import cli
+from generator.knowledge import FRAMEWORKS
 
 import harness
 from harness import CheckFailed
@@ -82,6 +83,10 @@ def test_dockerfile_parse_reads_build_steps_runtime_env_and_cmd() -> None:
 def test_dockerfile_shell_form_cmd_is_refused() -> None:
     with pytest.raises(CheckFailed, match="exec"):
         harness.Dockerfile.parse(DOCKERFILE.replace('["gunicorn", "config.wsgi"]', "gunicorn x"))
+
+
+def test_every_framework_has_a_starter_declaration() -> None:
+    assert tuple(STARTERS) == FRAMEWORKS
 
 
 def test_full_matrix_fits_and_is_not_reduced() -> None:

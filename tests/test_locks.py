@@ -15,9 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import lock
 
+from generator.knowledge import FRAMEWORKS
+
 import harness
 
-FRAMEWORKS = ["django", "flask", "fastapi"]
 # What pyproject.toml may read without changing what uv locks: names, texts, tool settings.
 LOCK_NEUTRAL = {"project_name", "project_slug", "dist_name", "description", "author_name"}
 LOCK_NEUTRAL |= {"author_email", "license"}

@@ -31,7 +31,7 @@ def test_a_tie_goes_to_the_framework_the_team_knows() -> None:
     # Which answers tie depends on the weights in the data file, so look for such a case.
     knowledge = load()
     for kind in knowledge.criteria["kind"].choices:
-        for team in ("django", "flask", "fastapi"):
+        for team in FRAMEWORKS:
             rec = recommend({"kind": kind, "team_knows": team})
             top = sorted(rec.scores.values(), reverse=True)
             if top[0] == top[1] and rec.scores[team] == top[0]:

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.knowledge import FRAMEWORKS
 from generator.questions import check_consistency
 
 from conftest import parse_tree
-
-FRAMEWORKS = ["django", "flask", "fastapi"]
 
 
 def render(copie: Any, **answers: Any) -> Path:

@@ -21,9 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import release  # noqa: E402
 
+from generator.knowledge import FRAMEWORKS  # noqa: E402
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update-wheels")]
 
-FRAMEWORK_TREES = ("django", "flask", "fastapi")
+FRAMEWORK_TREES = FRAMEWORKS
 
 
 def run(
