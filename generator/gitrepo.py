@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,17 @@ def bundle_tags(bundle: Path) -> set[str]:
         return set()
     refs = (line.split()[-1] for line in result.stdout.splitlines() if line.strip())
     return {ref.removeprefix("refs/tags/") for ref in refs if ref.startswith("refs/tags/")}
+
+
+def merge_bundles(sources: Sequence[Path], destination: Path) -> None:
+    """One bundle at `destination` holding every tag of `sources` (later ones win a name)."""
+    with tempfile.TemporaryDirectory(prefix="fwgen-store-") as scratch:
+        repo = Path(scratch) / "store.git"
+        output(Path(scratch), "init", "--quiet", "--bare", str(repo))
+        for source in sources:
+            output(repo, "fetch", "--quiet", "--force", str(source), "refs/tags/*:refs/tags/*")
+        destination.unlink(missing_ok=True)
+        output(repo, "bundle", "create", "--quiet", str(destination), "--tags")
 
 
 def config_value(key: str) -> str:

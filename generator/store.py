@@ -5,7 +5,10 @@ fwgen copies it to one fixed per-user place, `~/.local/share/fwgen/template.bund
 records that path, `~` included, as the project's `_src_path`. Copier expands the `~` and
 reads git bundles directly, so `fwgen update` and plain `copier update` find every released
 version on any machine where fwgen has run, with no network and no machine-specific path in
-the answers file. A source checkout (no bundle) renders its working tree instead.
+the answers file. A wheel built from a checkout that is not at a release carries that commit
+too, under a development tag (`vX.Y.Z+N.gSHA`, named in `template.tag`; see hatch_build.py),
+so source installs make updatable projects as well. The store keeps every version any
+installed fwgen brought. A checkout run in place (no bundle) renders its working tree.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from generator.template import template_root
 
 STORE_URL = "~/.local/share/fwgen/template.bundle"
 PACKAGED_BUNDLE = Path(__file__).resolve().parent / "template.bundle"
+# Present in a wheel built off a release: the development tag its bundle gives its commit.
+PACKAGED_TAG = Path(__file__).resolve().parent / "template.tag"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Source:
 
 
 def installed_tag() -> str:
+    """The template version this fwgen renders: its release tag, or its development tag."""
+    if PACKAGED_TAG.is_file():
+        return PACKAGED_TAG.read_text(encoding="utf-8").strip()
     return f"v{__version__}"
 
 
@@ -61,10 +69,10 @@ def bundle_tags(bundle: Path) -> set[str]:
 
 
 def sync() -> Path:
-    """Put the packaged bundle in the store unless the store already holds all its tags.
+    """Add the packaged bundle's versions to the store unless it already holds them all.
 
-    The store only grows: an older fwgen never replaces a bundle that has newer versions,
-    so projects made with a newer release stay updatable.
+    The store only grows: it keeps every version any fwgen brought (a development build's
+    among them), so every project made on this machine stays updatable.
     """
     target = store_path()
     if not PACKAGED_BUNDLE.is_file() or (
@@ -79,7 +87,10 @@ def sync() -> Path:
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
         partial = Path(handle.name)
     try:
-        shutil.copyfile(PACKAGED_BUNDLE, partial)
+        if target.is_file():
+            gitrepo.merge_bundles([target, PACKAGED_BUNDLE], partial)
+        else:
+            shutil.copyfile(PACKAGED_BUNDLE, partial)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -109,7 +120,8 @@ def require_store() -> None:
     """Updating needs the store: fwgen installed from a wheel that carries its bundle."""
     if installed_tag() not in bundle_tags(PACKAGED_BUNDLE):
         raise FwgenError(
-            "this fwgen carries no released template versions (a source install); "
-            "install fwgen from a release wheel to update projects"
+            "this fwgen carries no template history (run from a checkout, or built from one "
+            "with uncommitted template changes); install it with `pip install .` from a "
+            "clean checkout, or from a release, to update projects"
         )
     sync()

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import release  # noqa: E402
 
 from generator.knowledge import FRAMEWORKS  # noqa: E402
+from generator.store import STORE_URL as STORE  # noqa: E402
+from generator.store import tag_version  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update-wheels")]
 
@@ -278,6 +280,43 @@ def test_plain_copier_update_works_offline_from_the_store(
     assert not (project / ".gitattributes").exists()
     assert (project / ".env").read_text() == env_file
     assert answers(project)["_commit"] == "v2.0.0"
+
+
+def test_a_clone_installed_as_the_readme_says_makes_projects_that_update(
+    user_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`python -m pip install .` in a clone of main (no release tags), then a later commit."""
+    env = {**user_env}
+    repo = release.snapshot(ROOT, tmp_path / "fwgen")
+    run(["git", "add", "-A"], repo, env)
+    run(["git", "commit", "-qm", "main as a contributor clones it"], repo, env)
+
+    def install(name: str) -> str:
+        venv = tmp_path / name
+        run(["uv", "venv", "-q", "--python", sys.executable, str(venv)], tmp_path, env)
+        run(["uv", "pip", "install", "-q", "--python", str(venv / "bin/python"), "pip"], repo, env)
+        run([str(venv / "bin/python"), "-m", "pip", "install", "-q", "."], repo, env)
+        return str(venv / "bin/fwgen")
+
+    first = install("venv-first")
+    work = tmp_path / "work"
+    work.mkdir()
+    run([first, "new", "blog", "--yes", "--framework", "flask"], work, env)
+    project = work / "blog"
+    made = str(answers(project)["_commit"])
+    assert made.startswith("v") and "+" in made and answers(project)["_src_path"] == STORE
+    assert "Up to date" in run([first, "check"], project, env).stdout
+
+    template_v2(repo)
+    run(["git", "add", "-A"], repo, env)
+    run(["git", "commit", "-qm", "a later main"], repo, env)
+    later = install("venv-later")
+    assert run([later, "check"], project, env, check=False).returncode == 3
+    run([later, "update"], project, env)
+    assert "(a web service)" in (project / "README.md").read_text()
+    assert (project / "CONTRIBUTING.md").is_file()
+    newer, older = tag_version(str(answers(project)["_commit"])), tag_version(made)
+    assert newer is not None and older is not None and newer > older
 
 
 def test_a_project_inside_a_larger_repository_updates_from_any_subdirectory(
