@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 import click
@@ -13,6 +14,12 @@ def colour_enabled(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout
     # no-color.org: an empty NO_COLOR is the same as none at all.
     return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def shortlist(items: Sequence[str], most: int = 8) -> str:
+    """Items for a one-line message: the first `most`, then how many more there are."""
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def paint(text: str, **style: Any) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from generator import __version__, gitrepo, makefile, prompts, questions, render, store
-from generator.console import echo, paint
+from generator.console import echo, paint, shortlist
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS, LABELS, Value, load
 from generator.naming import ProjectName, check_name
@@ -211,11 +211,8 @@ def _decision(rec: Recommendation, given: Mapping[str, Value]) -> dict[str, Any]
 def check_target(target: Path, force: bool) -> None:
     entries = render.existing_entries(target)
     if entries and not force:
-        shown = ", ".join(entries[:8]) + (
-            f" and {len(entries) - 8} more" if len(entries) > 8 else ""
-        )
         raise FwgenError(
-            f"{target} already exists and is not empty ({shown}); "
+            f"{target} already exists and is not empty ({shortlist(entries)}); "
             "choose another name or --output, or pass --force to write into it"
         )
 

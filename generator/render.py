@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.console import echo
+from generator.console import echo, shortlist
 from generator.errors import FwgenError
 from generator.store import Source
 
@@ -127,11 +127,9 @@ def move_into_place(staging: Path, target: Path, *, overwrite: bool = False) -> 
         return []
     replaced = differing(staging, target)
     if replaced and not overwrite:
-        shown = ", ".join(replaced[:8]) + (
-            f" and {len(replaced) - 8} more" if len(replaced) > 8 else ""
-        )
         raise FwgenError(
-            f"{len(replaced)} file(s) in {target} differ from what fwgen writes ({shown}); "
+            f"{len(replaced)} file(s) in {target} differ from what fwgen writes "
+            f"({shortlist(replaced)}); "
             "nothing was changed: pass --overwrite to replace them, keeping each as FILE.orig"
         )
     for rel in replaced:

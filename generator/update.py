@@ -19,7 +19,7 @@ import yaml
 from packaging.version import Version
 
 from generator import gitrepo, render, store
-from generator.console import echo
+from generator.console import echo, shortlist
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS
 
@@ -104,11 +104,9 @@ def require_clean(project: Project) -> None:
         raise FwgenError(f"{project.root} is not in a git repository; updates need one")
     dirty = gitrepo.output(project.root, "status", "--porcelain", "--", ".").splitlines()
     if dirty:
-        shown = ", ".join(line[3:] for line in dirty[:8]) + (
-            f" and {len(dirty) - 8} more" if len(dirty) > 8 else ""
-        )
         raise FwgenError(
-            f"uncommitted changes ({shown}); commit them (git add --all && git commit) "
+            f"uncommitted changes ({shortlist([line[3:] for line in dirty])}); "
+            "commit them (git add --all && git commit) "
             "or stash them (git stash --include-untracked), then update"
         )
 

@@ -122,3 +122,10 @@ def test_no_color_counts_only_when_not_empty(monkeypatch: pytest.MonkeyPatch) ->
     assert colour_enabled(terminal)
     monkeypatch.setenv("NO_COLOR", "1")
     assert not colour_enabled(terminal)
+
+
+def test_shortlist_names_eight_then_counts_the_rest() -> None:
+    from generator.console import shortlist
+
+    assert shortlist(["a", "b"]) == "a, b"
+    assert shortlist([str(n) for n in range(10)]) == "0, 1, 2, 3, 4, 5, 6, 7 and 2 more"
