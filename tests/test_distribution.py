@@ -37,6 +37,7 @@ def test_readmes_name_the_distribution(copie: Any) -> None:
     generated = copie.copy(extra_answers={"project_name": "demo", "framework": "flask"})
     text = (generated.project_dir / "README.md").read_text()
     assert set(re.findall(r"https://pypi\.org/project/([^/]+)/", text)) == {name}
+    assert set(re.findall(r"pip install (?:--upgrade )?([a-z][\w-]*)", text)) == {name}
 
 
 # What each third-party module the package imports is published as.
