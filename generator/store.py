@@ -63,11 +63,6 @@ def tag_version(tag: str) -> Version | None:
         return None
 
 
-def bundle_tags(bundle: Path) -> set[str]:
-    """The release tags a bundle holds (empty when it is missing or unreadable)."""
-    return gitrepo.bundle_tags(bundle)
-
-
 def sync() -> Path:
     """Add the packaged bundle's versions to the store unless it already holds them all.
 
@@ -79,8 +74,8 @@ def sync() -> Path:
         target.is_file() and filecmp.cmp(PACKAGED_BUNDLE, target, shallow=False)
     ):
         return target
-    packaged = bundle_tags(PACKAGED_BUNDLE)
-    if not packaged or packaged <= bundle_tags(target):
+    packaged = gitrepo.bundle_tags(PACKAGED_BUNDLE)
+    if not packaged or packaged <= gitrepo.bundle_tags(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     # Write beside it, then rename: a concurrent fwgen never sees half a bundle.
@@ -99,13 +94,13 @@ def sync() -> Path:
 
 def store_tags() -> list[str]:
     """The template versions in the store, oldest first."""
-    versioned = [(tag_version(t), t) for t in bundle_tags(store_path())]
+    versioned = [(tag_version(t), t) for t in gitrepo.bundle_tags(store_path())]
     return [t for v, t in sorted((v, t) for v, t in versioned if v is not None)]
 
 
 def for_new() -> Source:
     """This fwgen's own template version from the store, or the checkout's working tree."""
-    if installed_tag() in bundle_tags(PACKAGED_BUNDLE):
+    if installed_tag() in gitrepo.bundle_tags(PACKAGED_BUNDLE):
         sync()
         return at(installed_tag())
     return Source(str(template_root()), None)
@@ -118,7 +113,7 @@ def at(ref: str) -> Source:
 
 def require_store() -> None:
     """Updating needs the store: fwgen installed from a wheel that carries its bundle."""
-    if installed_tag() not in bundle_tags(PACKAGED_BUNDLE):
+    if installed_tag() not in gitrepo.bundle_tags(PACKAGED_BUNDLE):
         raise FwgenError(
             "this fwgen carries no template history (run from a checkout, or built from one "
             "with uncommitted template changes); install it with `pip install .` from a "
