@@ -260,9 +260,15 @@ def makefile_recipe(project: Path, target: str) -> list[str]:
     return recipes[target]
 
 
-def compose_migrate_command(project: Path) -> list[str]:
+def compose_service(project: Path, name: str) -> dict[str, Any]:
+    """One service of the project's compose.yaml, with YAML anchors merged as compose does."""
     compose = yaml.safe_load((project / "compose.yaml").read_text())
-    command = compose["services"]["migrate"]["command"]
+    service: dict[str, Any] = compose["services"][name]
+    return service
+
+
+def compose_migrate_command(project: Path) -> list[str]:
+    command = compose_service(project, "migrate")["command"]
     return command if isinstance(command, list) else shlex.split(command)
 
 
@@ -628,8 +634,7 @@ def interpolate(value: str, variables: Mapping[str, str]) -> str:
 def compose_environment(project: Path, service: str) -> dict[str, str]:
     """The environment compose gives `service`: its env_file(s), then its `environment`, with
     `${...}` filled from the project's `.env` as compose does (and nothing else)."""
-    compose = yaml.safe_load((project / "compose.yaml").read_text())
-    spec = compose["services"][service]
+    spec = compose_service(project, service)
     variables = dotenv(project / ".env")
     env: dict[str, str] = {}
     files = spec.get("env_file") or []
@@ -646,8 +651,7 @@ def compose_environment(project: Path, service: str) -> dict[str, str]:
 
 def compose_published_port(project: Path, service: str) -> int:
     """The container port compose publishes for `service` (the app's PORT inside)."""
-    compose = yaml.safe_load((project / "compose.yaml").read_text())
-    ports = compose["services"][service].get("ports") or []
+    ports = compose_service(project, service).get("ports") or []
     if len(ports) != 1:
         raise CheckFailed(f"compose's {service} should publish one port, not {ports}")
     return int(str(ports[0]).rsplit(":", 1)[-1])

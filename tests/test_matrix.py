@@ -40,6 +40,7 @@ class Built:
     checkout: Path
     scratch: Path
     setup_seconds: float
+    prod_build_seconds: float = 0.0
 
     @property
     def python(self) -> str:
@@ -70,6 +71,15 @@ def timed(record: Recorder, built: Built, check: str) -> Iterator[None]:
         yield
     finally:
         record("fwgen_check", (built.variant.id, check, round(time.monotonic() - start, 2)))
+
+
+@pytest.fixture(scope="session")
+def production(built: Built) -> harness.Production:
+    """The image of the committed project, reproduced once; every production check runs it."""
+    start = time.monotonic()
+    prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
+    built.prod_build_seconds = time.monotonic() - start
+    return prod
 
 
 @pytest.fixture(scope="session")
@@ -149,14 +159,12 @@ def test_secrets_stay_out_of_git(built: Built) -> None:
 
 
 def test_production_as_compose_runs_it(
-    built: Built, postgres: str, record_property: Recorder
+    built: Built, production: harness.Production, postgres: str, record_property: Recorder
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
     interpolated as compose does), on plain HTTP with no proxy in front, as
     `docker compose up` serves it. What differs: the local database server, a free port in
     place of the one compose publishes, and two workers, so every starter runs multi-process."""
-    with timed(record_property, built, "prod-build"):
-        prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
     settings = {
         **harness.compose_environment(built.project, "app"),
         "DATABASE_URL": harness.fresh_database(postgres, "fwgen_prod"),
@@ -164,11 +172,14 @@ def test_production_as_compose_runs_it(
         "WEB_CONCURRENCY": "2",
     }
     assert harness.compose_published_port(built.project, "app") == 8000
+    record_property(
+        "fwgen_check", (built.variant.id, "prod-build", round(built.prod_build_seconds, 2))
+    )
     with timed(record_property, built, "migrate"):
-        prod.migrate(settings)
+        production.migrate(settings)
     starter = STARTERS[built.variant.framework]
     with timed(record_property, built, "boot"):
-        server = prod.start(settings, built.scratch / "server.log")
+        server = production.start(settings, built.scratch / "server.log")
         try:
             startup = server.wait_healthy()
         except BaseException:
@@ -188,11 +199,12 @@ def test_production_as_compose_runs_it(
             server.stop_cleanly()
 
 
-def test_production_behind_a_tls_proxy(built: Built, record_property: Recorder) -> None:
+def test_production_behind_a_tls_proxy(
+    built: Built, production: harness.Production, record_property: Recorder
+) -> None:
     """The image as a platform runs it behind a TLS-terminating proxy: the image's own
     environment plus the settings every deployment sets, and the proxy's header. The
     starter's own deployment checks (Django's `check --deploy`) run with the same settings."""
-    prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
     settings = {
         "SECRET_KEY": harness.secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{built.scratch}/proxy.sqlite3",
@@ -203,9 +215,9 @@ def test_production_behind_a_tls_proxy(built: Built, record_property: Recorder) 
     starter = STARTERS[built.variant.framework]
     with timed(record_property, built, "prod-checks"):
         for command in starter.production_checks:
-            prod.check(command, settings)
+            production.check(command, settings)
     with timed(record_property, built, "tls-proxy"):
-        server = prod.start(settings, built.scratch / "proxy.log")
+        server = production.start(settings, built.scratch / "proxy.log")
         try:
             server.wait_healthy()
             harness.behind_tls_proxy(server, starter.https_redirect)
@@ -213,12 +225,13 @@ def test_production_behind_a_tls_proxy(built: Built, record_property: Recorder) 
             server.stop_cleanly()
 
 
-def test_production_refuses_the_placeholder_secret(built: Built) -> None:
-    prod = harness.Production.build(built.checkout, built.scratch / "prod-venv", built.python)
+def test_production_refuses_the_placeholder_secret(
+    built: Built, production: harness.Production
+) -> None:
     settings = {
         "DATABASE_URL": f"sqlite:///{built.scratch}/refuse.sqlite3",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "PORT": str(harness.free_port()),
     }
-    harness.refuses_placeholder_secret(prod, settings, built.scratch / "refuse.log")
+    harness.refuses_placeholder_secret(production, settings, built.scratch / "refuse.log")
