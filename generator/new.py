@@ -46,6 +46,8 @@ class Plan:
     framework: str
     recommendation: Recommendation
     answers: dict[str, Any]  # everything Copier gets, fwgen_decision included
+    # The author is the template's placeholder: no git identity, no answer, --yes.
+    placeholder_author: bool = False
 
 
 def parse_data(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -131,13 +133,10 @@ def _gather_criteria(
 GIT_KEYS = {"author_name": "user.name", "author_email": "user.email"}
 
 
-def _no_identity(answer: str) -> str:
-    key = GIT_KEYS[answer]
-    example = "Ada Lovelace" if key == "user.name" else "ada@example.com"
-    return (
-        f"git has no {key} and no --data {answer}=... was given: the LICENSE and the first "
-        f"commit would name a placeholder; set yours once with "
-        f'`git config --global {key} "{example}"`, or pass --data {answer}=...'
+def _placeholder_author(request: NewRequest, preset: Mapping[str, Any]) -> bool:
+    """--yes with neither a git identity nor an author answer: the template's placeholder."""
+    return request.yes and any(
+        answer not in preset and not gitrepo.config_value(key) for answer, key in GIT_KEYS.items()
     )
 
 
@@ -162,8 +161,6 @@ def _project_answers(
                     question.help, default, partial(questions.problem, question, context=current)
                 )
         elif request.yes:
-            if name in git_defaults and not git_defaults[name]:
-                raise UsageError(_no_identity(name))
             value = str(git_defaults.get(name) or questions.default_for(question, current))
         else:
             raise _missing(f"--data {name}=...")
@@ -243,7 +240,7 @@ def plan(request: NewRequest) -> Plan:
     context: dict[str, Any] = {**criteria, "framework": framework, "project_name": project.name}
     answers = {**context, **_project_answers(request, preset, template, context)}
     answers["fwgen_decision"] = _decision(rec, given)
-    return Plan(project, target, framework, rec, answers)
+    return Plan(project, target, framework, rec, answers, _placeholder_author(request, preset))
 
 
 def _next_steps(project_dir: Path, shown_dir: str, database: str) -> list[str]:
@@ -293,11 +290,19 @@ def create(request: NewRequest) -> Plan:
             f"Replaced {len(replaced)} file(s) that differed, keeping each as FILE.orig: "
             + ", ".join(replaced[:10])
         )
-    if use_git and not all(gitrepo.config_value(key) for key in GIT_KEYS.values()):
+    set_identity = '`git config --global user.name "..."` and `git config --global user.email ...`'
+    if the_plan.placeholder_author:
+        echo(
+            f"warning: git has no identity here and no author was given, so LICENSE, "
+            f"pyproject.toml{' and the first commit' if use_git else ''} name the placeholder "
+            f"{author[0]} <{author[1]}>: set yours with {set_identity} and correct them, or "
+            "create the project again with --data author_name=... --data author_email=...",
+            err=True,
+        )
+    elif use_git and not all(gitrepo.config_value(key) for key in GIT_KEYS.values()):
         echo(
             f"git has no identity here, so the first commit names the project's author, "
-            f"{author[0]} <{author[1]}>; set your own with "
-            '`git config --global user.name "..."` and `git config --global user.email ...`'
+            f"{author[0]} <{author[1]}>; set your own with {set_identity}"
         )
     if not use_git:
         echo(

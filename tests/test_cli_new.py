@@ -264,14 +264,17 @@ def test_git_identity_falls_back_to_the_author_answers(
     assert "git has no identity here" in out and "git config --global user.email" in out
 
 
-def test_no_identity_and_no_author_is_refused_not_papered_over(
-    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+def test_no_identity_and_no_author_is_reported_with_its_fix(
+    runner: CliRunner, workdir: Path
 ) -> None:
     (workdir.parent / "gitconfig").write_text("")
-    code, out = new(runner, "anon", "--yes", "--no-git")
-    assert code == 2
-    assert "git has no user.name" in out and "--data author_name=" in out
-    assert tree(workdir) == set()
+    result = runner.invoke(cli, ["new", "anon", "--yes"])
+    assert result.exit_code == 0, result.output
+    warning = result.stderr
+    assert "warning: git has no identity here and no author was given" in warning
+    assert "Your Name <you@example.com>" in warning and "git config --global user.email" in warning
+    assert "--data author_name=" in warning and "the first commit" in warning
+    assert "Your Name" in (workdir / "anon" / "LICENSE").read_text()
 
 
 # ---- errors: exit code, one-line message, nothing written -----------------------------------
