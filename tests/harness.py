@@ -590,7 +590,8 @@ def quickstart(
             server.wait_healthy(timeout)
             answers = [(url, http_get(url, timeout=30).status) for url in urls]
         finally:
-            server.stop()
+            # The reader of the README stops it with Ctrl-C.
+            server.stop(how=signal.SIGINT)
     wrong = [f"{url} answered {status}" for url, status in answers if status != 200]
     if wrong:
         raise CheckFailed("addresses the README names do not answer 200:\n" + "\n".join(wrong))
@@ -939,17 +940,18 @@ class Server:
                 hop = f" after a {first.status} to {first.headers.get('location')}"
             raise CheckFailed(f"GET {path} failed{hop}: {exc.reason}") from None
 
-    def stop(self, timeout: float = 30) -> int:
-        """SIGTERM, then wait; a server that needs SIGKILL fails the check."""
+    def stop(self, timeout: float = 30, how: signal.Signals = signal.SIGTERM) -> int:
+        """Signal the server's process group (SIGTERM, as a platform stops it; SIGINT, as
+        Ctrl-C does in a terminal), then wait; a server that needs SIGKILL fails the check."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, how)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
                 raise CheckFailed(
-                    f"the server ignored SIGTERM for {timeout}s:\n{self.output()}"
+                    f"the server ignored {how.name} for {timeout}s:\n{self.output()}"
                 ) from None
         return self.process.returncode
 
