@@ -5,18 +5,33 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator import __version__, gitrepo, makefile, prompts, questions, render, store
+from generator import (
+    __version__,
+    gitrepo,
+    makefile,
+    prompts,
+    questions,
+    render,
+    review,
+    store,
+)
 from generator.console import echo, paint, shortlist
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS, LABELS, Value, load
 from generator.naming import ProjectName, check_name
-from generator.recommender import Recommendation, flips, recommend, resolve, with_defaults
+from generator.recommender import (
+    Recommendation,
+    flips,
+    provenance,
+    recommend,
+    resolve,
+    with_defaults,
+)
 from generator.report import flag_for, recommendation_text
 from generator.template import template_root
 
@@ -107,10 +122,8 @@ def _missing(flag: str) -> UsageError:
     )
 
 
-def _gather_criteria(
-    request: NewRequest, preset: Mapping[str, Any]
-) -> tuple[dict[str, Value], dict[str, Value]]:
-    """The criteria the user gave (flags, data, prompts), and every criterion filled in."""
+def _gather_criteria(request: NewRequest, preset: Mapping[str, Any]) -> dict[str, Value]:
+    """The criteria the team gave: flags, --data, an answers file, then prompts."""
     knowledge = load()
     given: dict[str, Value] = {}
     for name, criterion in knowledge.criteria.items():
@@ -127,7 +140,7 @@ def _gather_criteria(
         for criterion in knowledge.criteria.values():
             if criterion.name not in resolved:
                 raise _missing(criterion.flag)
-    return given, with_defaults(given, knowledge)
+    return given
 
 
 GIT_KEYS = {"author_name": "user.name", "author_email": "user.email"}
@@ -141,50 +154,38 @@ def _placeholder_author(request: NewRequest, preset: Mapping[str, Any]) -> bool:
 
 
 def _project_answers(
-    request: NewRequest, preset: Mapping[str, Any], template: Path, context: dict[str, Any]
-) -> dict[str, Any]:
-    known = questions.all_questions(template)
+    request: NewRequest,
+    preset: Mapping[str, Any],
+    known: Mapping[str, questions.Question],
+    draft: review.Draft,
+) -> None:
+    """Fill `draft.project` in copier.yml's order, each answer checked by its validator."""
     git_defaults = {answer: gitrepo.config_value(key) for answer, key in GIT_KEYS.items()}
-    answers: dict[str, Any] = {}
     for name in questions.PROJECT_QUESTIONS:
         question = known[name]
-        current = {**context, **answers}
+        context = draft.context()
+        template_default = str(questions.default_for(question, context))
+        default = git_defaults.get(name) or template_default
         if name in preset:
             value = str(preset[name])
         elif request.interactive and not request.yes:
-            default = git_defaults.get(name) or questions.default_for(question, current)
-            if question.choices:
-                options = {v: label for label, v in question.choices.items()}
-                value = prompts.ask_choice(question.help, options, str(default))
-            else:
-                value = prompts.ask_text(
-                    question.help, default, partial(questions.problem, question, context=current)
-                )
+            value = prompts.ask_answer(question, default, context)
         elif request.yes:
-            value = str(git_defaults.get(name) or questions.default_for(question, current))
+            value = default
         else:
             raise _missing(f"--data {name}=...")
-        message = questions.problem(question, value, {**context, **answers})
+        message = questions.problem(question, value, context)
         if message:
             raise UsageError(message)
-        answers[name] = value
-    return answers
-
-
-def _provenance(given: Mapping[str, Value]) -> dict[str, str]:
-    """For each criterion: given by the team, implied by one of its answers, or a default."""
-    knowledge = load()
-    _, implied = resolve(given, knowledge)
-    return {
-        name: "given" if name in given else "implied" if name in implied else "default"
-        for name in knowledge.criteria
-    }
+        draft.project[name] = value
+        if name not in preset and value == template_default and not git_defaults.get(name):
+            draft.defaulted.add(name)
 
 
 def _decision(rec: Recommendation, given: Mapping[str, Value]) -> dict[str, Any]:
     full = rec.to_dict()
     return {
-        "answers": _provenance(given),
+        "answers": provenance(given),
         "date": datetime.date.today().isoformat(),
         "fwgen_version": __version__,
         "recommended": rec.framework,
@@ -226,21 +227,30 @@ def plan(request: NewRequest) -> Plan:
     template = template_root()
     preset = _preset(request, template)
 
-    given, criteria = _gather_criteria(request, preset)
+    given = _gather_criteria(request, preset)
+    criteria = with_defaults(given)
     rec = recommend(criteria)
     if "framework" in preset:
-        framework = str(preset["framework"])
+        framework, source = str(preset["framework"]), "given"
     elif request.interactive and not request.yes:
-        echo()
-        echo(recommendation_text(rec, flips(criteria)))
+        prompts.say()
+        prompts.say(recommendation_text(rec, flips(criteria)))
         framework = prompts.ask_framework(rec.framework)
+        source = "recommended" if framework == rec.framework else "chosen"
     else:
-        framework = rec.framework
+        framework, source = rec.framework, "recommended"
 
-    context: dict[str, Any] = {**criteria, "framework": framework, "project_name": project.name}
-    answers = {**context, **_project_answers(request, preset, template, context)}
-    answers["fwgen_decision"] = _decision(rec, given)
-    return Plan(project, target, framework, rec, answers, _placeholder_author(request, preset))
+    draft = review.Draft(project.name, target, given, framework, source)
+    known = questions.all_questions(template)
+    _project_answers(request, preset, known, draft)
+    if request.interactive and not request.yes and not request.dry_run:
+        draft = review.review(draft, known)
+
+    rec = draft.recommendation
+    answers = {**draft.context(), "fwgen_decision": _decision(rec, draft.given)}
+    return Plan(
+        project, target, draft.framework, rec, answers, _placeholder_author(request, preset)
+    )
 
 
 def _next_steps(project_dir: Path, shown_dir: str, database: str) -> list[str]:

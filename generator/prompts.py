@@ -1,40 +1,81 @@
-"""Interactive questions on a terminal (click prompts; never used off a terminal)."""
+"""Questions on a terminal: arrow keys, number keys and line editing (never used off a terminal).
+
+Every prompt raises KeyboardInterrupt on Ctrl-C; the command turns that into exit 130 with
+nothing written.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import click
+import questionary
+from prompt_toolkit.output import create_output
 
-from generator.console import echo, paint
+from generator.console import echo
 from generator.knowledge import LABELS, Criterion, Knowledge, Value
+from generator.questions import Question, problem
 from generator.recommender import resolve
 
+# Number keys reach the choices too; questionary offers shortcuts for up to 36 of them.
+_MOST_SHORTCUTS = 36
 
-def _choice(values: Sequence[str], default: str) -> Callable[[str], str]:
-    def convert(raw: str) -> str:
-        text = raw.strip()
-        if text.isdigit() and 1 <= int(text) <= len(values):
-            return values[int(text) - 1]
-        for value in values:
-            if text.lower() == value.lower():
-                return value
-        raise click.BadParameter(f"choose one of {', '.join(values)} (or its number)")
 
-    return convert
+def _on_stderr() -> bool:
+    # `fwgen new x | tee log` keeps stdin on the terminal: the conversation goes where a person
+    # sees it rather than into the pipe.
+    return not sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def _terminal() -> dict[str, Any]:
+    return {"output": create_output(stdout=sys.stderr)} if _on_stderr() else {}
+
+
+def say(text: str = "") -> None:
+    """Text for the person answering (a recommendation, a summary): beside the prompts."""
+    echo(text, err=_on_stderr())
 
 
 def ask_choice(question: str, options: Mapping[str, str], default: str) -> str:
-    echo(paint(question, bold=True))
-    values = list(options)
-    width = max(len(v) for v in values)
-    for number, value in enumerate(values, 1):
-        echo(f"  {number}. {value:<{width}}  {options[value]}")
-    answer: str = click.prompt(
-        "Choice", default=default, value_proc=_choice(values, default), show_default=True
-    )
+    """One of `options` (value -> one-line help); Enter takes `default`."""
+    width = max(len(v) for v in options)
+    choices = [
+        questionary.Choice(
+            value if help_ in ("", value) else f"{value:<{width}}  {help_}", value=value
+        )
+        for value, help_ in options.items()
+    ]
+    shortcuts = len(choices) <= _MOST_SHORTCUTS
+    answer: str = questionary.select(
+        question,
+        choices,
+        default=next((c for c in choices if c.value == default), None),
+        use_shortcuts=shortcuts,
+        instruction="(arrow keys" + (" or number" if shortcuts else "") + ", then Enter)",
+        **_terminal(),
+    ).unsafe_ask()
     return answer
+
+
+def ask_bool(question: str, default: bool) -> bool:
+    answer: bool = questionary.confirm(question, default=default, **_terminal()).unsafe_ask()
+    return answer
+
+
+def ask_text(question: str, default: str, check: Callable[[str], str | None]) -> str:
+    """Free text, pre-filled with `default` for editing; `check` returns a problem or None."""
+    answer: str = questionary.text(
+        question, default=default, validate=lambda text: check(text) or True, **_terminal()
+    ).unsafe_ask()
+    return answer
+
+
+def ask_criterion(criterion: Criterion, default: Value, prefix: str = "") -> Value:
+    question = f"{prefix}{criterion.question}"
+    if criterion.type == "bool":
+        return ask_bool(question, bool(default))
+    return ask_choice(question, criterion.choices, str(default))
 
 
 def ask_criteria(knowledge: Knowledge, given: Mapping[str, Value]) -> dict[str, Value]:
@@ -49,35 +90,21 @@ def ask_criteria(knowledge: Knowledge, given: Mapping[str, Value]) -> dict[str, 
     while remaining := pending():
         criterion = remaining[0]
         asked += 1
-        counter = paint(f"[{asked}/{asked - 1 + len(remaining)}]", fg="cyan")
-        echo()
-        if criterion.type == "bool":
-            answers[criterion.name] = click.confirm(
-                f"{counter} {criterion.question}", default=bool(criterion.default)
-            )
-        else:
-            answers[criterion.name] = ask_choice(
-                f"{counter} {criterion.question}", criterion.choices, str(criterion.default)
-            )
+        counter = f"[{asked}/{asked - 1 + len(remaining)}] "
+        answers[criterion.name] = ask_criterion(criterion, criterion.default, counter)
     return answers
 
 
-def ask_framework(recommended: str) -> str:
-    echo()
+def ask_framework(recommended: str, current: str | None = None) -> str:
     options = {
         fw: label + (" (recommended)" if fw == recommended else "") for fw, label in LABELS.items()
     }
-    return ask_choice(
-        "Use which framework? Enter accepts the recommendation.", options, recommended
-    )
+    return ask_choice("Use which framework?", options, current or recommended)
 
 
-def ask_text(question: str, default: Any, check: Callable[[str], str | None]) -> str:
-    def convert(raw: str) -> str:
-        message = check(raw)
-        if message:
-            raise click.BadParameter(message)
-        return raw
-
-    answer: str = click.prompt(question, default=default, value_proc=convert)
-    return answer
+def ask_answer(question: Question, default: str, context: Mapping[str, Any]) -> str:
+    """A project question from copier.yml, checked by its own validator as it is typed."""
+    if question.choices:
+        options = {str(value): label for label, value in question.choices.items()}
+        return ask_choice(question.help, options, default)
+    return ask_text(question.help, default, lambda text: problem(question, text, context))

@@ -144,6 +144,16 @@ def resolve(answers: Answers, knowledge: Knowledge) -> tuple[dict[str, Value], d
     return resolved, implied
 
 
+def provenance(given: Answers, knowledge: Knowledge | None = None) -> dict[str, str]:
+    """For each criterion: given by the team, implied by one of its answers, or a default."""
+    knowledge = knowledge or load()
+    _, implied = resolve(given, knowledge)
+    return {
+        name: "given" if name in given else "implied" if name in implied else "default"
+        for name in knowledge.criteria
+    }
+
+
 def with_defaults(answers: Answers, knowledge: Knowledge | None = None) -> dict[str, Value]:
     """Resolved answers with every criterion filled: given, then implied, then default."""
     knowledge = knowledge or load()

@@ -18,7 +18,7 @@ import click
 import yaml
 from packaging.version import Version
 
-from generator import gitrepo, render, store
+from generator import gitrepo, prompts, render, store
 from generator.console import echo, shortlist
 from generator.errors import FwgenError, UsageError
 from generator.knowledge import FRAMEWORKS
@@ -208,7 +208,7 @@ def _confirm_deletions(doomed: list[str], request: UpdateRequest) -> None:
         return
     if not request.interactive:
         raise UsageError("a framework change deletes the files above; pass --yes to go ahead")
-    if not click.confirm("Delete them and switch?", default=False):
+    if not prompts.ask_bool("Delete them and switch?", default=False):
         raise click.Abort
 
 

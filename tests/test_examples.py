@@ -8,15 +8,13 @@ them so.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 from click.testing import CliRunner
+from terminal import Terminal
 
 from generator.cli import EXAMPLES, cli
 
@@ -57,19 +55,8 @@ def test_the_examples_were_found() -> None:
 def test_example_runs_as_written(example: str, runner: CliRunner, workdir: Path) -> None:
     args = shlex.split(example)[1:]
     if args[0] == "new" and "--yes" not in args:
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "generator", *args],
-            cwd=str(workdir),
-            env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)},
-            encoding="utf-8",
-            timeout=60,
-            dimensions=(50, 160),
-        )
-        while child.expect([pexpect.EOF, r"(?:Choice[^\r\n]*|\[y/N\]|\[Y/n\]|\]): ?$"]):
-            child.sendline("")  # Enter: the default
-        child.close()
-        assert child.exitstatus == 0, child.before
+        term = Terminal(args, workdir, {"NO_COLOR": "1"}, timeout=60)
+        assert term.take_every_default() == 0, term.text[-2000:]
         return
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output

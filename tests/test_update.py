@@ -20,6 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import release  # noqa: E402
+from terminal import Terminal  # noqa: E402
 
 from generator.knowledge import FRAMEWORKS  # noqa: E402
 from generator.store import STORE_URL as STORE  # noqa: E402
@@ -382,6 +383,18 @@ def test_framework_change_lists_deletions_and_needs_yes(
     assert refused.returncode == 2
     assert "manage.py" in refused.stdout and "--yes" in refused.stderr
     assert (project / "manage.py").is_file()
+
+    # On a terminal it asks instead; No keeps everything.
+    term = Terminal(
+        ["update", "--framework", "flask"], project, user_env, program=[releases.v2.fwgen]
+    )
+    term.expect("manage.py")
+    term.prompt("Delete them and switch?")
+    term.press("n")
+    term.expect("aborted; nothing was written")
+    assert term.finish() == 130
+    assert (project / "manage.py").is_file()
+    assert git(project, "status", "--porcelain") == ""
 
     run([releases.v2.fwgen, "update", "--framework", "flask", "--yes"], project, user_env)
     assert not (project / "manage.py").exists()
