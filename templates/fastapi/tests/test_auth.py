@@ -1,3 +1,4 @@
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -99,6 +100,23 @@ async def test_refresh_rotates_and_a_used_token_is_refused(
     # Reuse means the token leaked: the newer refresh token is revoked as well.
     after = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+    )
+    assert after.status_code == 401
+
+
+async def test_one_refresh_token_sent_at_once_many_times_has_one_winner(
+    client: AsyncClient, make_user: MakeUser
+) -> None:
+    await make_user()
+    token = (await login(client, "ada@example.com"))["refresh_token"]
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/auth/refresh", json={"refresh_token": token}) for _ in range(6))
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [401] * 5
+    # The losers look like reuse, so the winner's new refresh token is revoked too.
+    winner = next(r for r in responses if r.status_code == 200).json()
+    after = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": winner["refresh_token"]}
     )
     assert after.status_code == 401
 

@@ -25,17 +25,26 @@ async def issue(session: AsyncSession, user: User, settings: Settings) -> TokenP
 
 async def rotate(session: AsyncSession, token: str, settings: Settings) -> TokenPair:
     claims = decode_token(token, "refresh", settings.secret_key)
-    stored = await session.get(RefreshToken, claims["jti"])
-    if stored is None:
-        raise InvalidTokenError("unknown refresh token")
-    if stored.spent_at is not None:
+    # One conditional UPDATE spends the token: the database lets exactly one of two concurrent
+    # requests match `spent_at IS NULL`, where a read-then-write lets both through.
+    spent = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.jti == claims["jti"], RefreshToken.spent_at.is_(None))
+        .values(spent_at=datetime.now(UTC))
+        .returning(RefreshToken.user_id)
+    )
+    user_id = spent.scalar_one_or_none()
+    if user_id is None:
+        stored = await session.get(RefreshToken, claims["jti"])
+        if stored is None:
+            raise InvalidTokenError("unknown refresh token")
         # A spent token coming back means it leaked: end every session of that user.
         await revoke_all(session, stored.user_id)
         raise InvalidTokenError("refresh token already used")
-    user = await session.get(User, stored.user_id)
+    user = await session.get(User, user_id)
     if user is None or not user.is_active:
+        await session.rollback()
         raise InvalidTokenError("user is gone or inactive")
-    stored.spent_at = datetime.now(UTC)
     return await issue(session, user, settings)
 
 
