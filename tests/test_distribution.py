@@ -47,6 +47,8 @@ PUBLISHED_AS = {
     "jinja2": "jinja2",
     "jinja2_ansible_filters": "jinja2-ansible-filters",
     "packaging": "packaging",
+    "prompt_toolkit": "prompt-toolkit",
+    "questionary": "questionary",
     "yaml": "pyyaml",
 }
 
