@@ -1,6 +1,10 @@
 """Password hashing (Argon2) and JSON Web Tokens (short access, single-use refresh)."""
 
+import asyncio
+import os
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -14,24 +18,33 @@ TokenType = Literal["access", "refresh"]
 
 password_hash = PasswordHash((Argon2Hasher(),))
 
+# Argon2 is slow and memory-hard by design (about 64 MiB and tens of milliseconds a hash): it
+# runs in these threads, one per CPU, so the event loop keeps serving every other request and
+# socket meanwhile, and a burst of logins cannot claim more memory than the CPUs can use.
+_hashing = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2")
 
-def hash_password(password: str) -> str:
-    return password_hash.hash(password)
+
+async def _off_the_loop[T](work: Callable[[], T]) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_hashing, work)
 
 
-def verify_password(password: str, hashed: str) -> bool:
-    return password_hash.verify(password, hashed)
+async def hash_password(password: str) -> str:
+    return await _off_the_loop(lambda: password_hash.hash(password))
+
+
+async def verify_password(password: str, hashed: str) -> bool:
+    return await _off_the_loop(lambda: password_hash.verify(password, hashed))
 
 
 _dummy_hashes: dict[int, str] = {}
 
 
-def burn_verification_time(password: str) -> None:
+async def burn_verification_time(password: str) -> None:
     """Spend as long as a real check, so an unknown email is not faster than a wrong password."""
     key = id(password_hash)  # one dummy hash per hasher configuration
     if key not in _dummy_hashes:
-        _dummy_hashes[key] = password_hash.hash("not-a-real-password-only-for-timing")
-    password_hash.verify(password, _dummy_hashes[key])
+        _dummy_hashes[key] = await hash_password("not-a-real-password-only-for-timing")
+    await verify_password(password, _dummy_hashes[key])
 
 
 class InvalidTokenError(Exception):

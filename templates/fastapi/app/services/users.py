@@ -25,7 +25,7 @@ async def create(session: AsyncSession, data: UserCreate, *, superuser: bool = F
     user = User(
         email=data.email.lower(),
         full_name=data.full_name,
-        hashed_password=hash_password(data.password),
+        hashed_password=await hash_password(data.password),
         is_superuser=superuser,
     )
     session.add(user)
@@ -37,9 +37,9 @@ async def create(session: AsyncSession, data: UserCreate, *, superuser: bool = F
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
     user = await get_by_email(session, email)
     if user is None:
-        burn_verification_time(password)
+        await burn_verification_time(password)
         return None
-    if not verify_password(password, user.hashed_password) or not user.is_active:
+    if not await verify_password(password, user.hashed_password) or not user.is_active:
         return None
     return user
 
@@ -57,7 +57,7 @@ async def update(session: AsyncSession, user: User, data: UserUpdate) -> User:
 
 
 async def set_password(session: AsyncSession, user: User, password: str) -> None:
-    user.hashed_password = hash_password(password)
+    user.hashed_password = await hash_password(password)
     await session.commit()
 
 

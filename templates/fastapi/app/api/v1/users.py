@@ -40,7 +40,7 @@ async def update_me(data: UserUpdate, user: CurrentUser, session: SessionDep) ->
     summary="Change your password; every refresh token you hold stops working",
 )
 async def change_password(data: PasswordChange, user: CurrentUser, session: SessionDep) -> Response:
-    if not verify_password(data.current_password, user.hashed_password):
+    if not await verify_password(data.current_password, user.hashed_password):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "The current password is wrong")
     await users.set_password(session, user, data.new_password)
     await tokens.revoke_all(session, user.id)
