@@ -8,12 +8,15 @@ deliberately broken project.
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import re
 import secrets
+import select
 import shlex
 import shutil
 import signal
@@ -21,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -1032,11 +1036,9 @@ REGISTER_PATH = "/api/v1/auth/register"
 TOKEN_PATH = "/api/v1/auth/token"
 
 
-def access_token(server: Server) -> str | None:
-    """Register a fresh user and log in with the OAuth2 password form (the shared convention).
-
-    None when the app has no such endpoints yet.
-    """
+def log_in(server: Server) -> dict[str, Any] | None:
+    """Register a fresh user and log in with the OAuth2 password form (the shared convention);
+    the token pair. None when the app has no such endpoints yet."""
     schema = server.get("/openapi.json").json()
     paths = schema.get("paths", {}) if isinstance(schema, dict) else {}
     if REGISTER_PATH not in paths or TOKEN_PATH not in paths:
@@ -1049,10 +1051,18 @@ def access_token(server: Server) -> str | None:
         raise CheckFailed(f"registering a user answered {created.status}: {created.body[:300]!r}")
     form = urllib.parse.urlencode({"username": email, "password": password}).encode()
     login = http_post(server.base_url + TOKEN_PATH, form, "application/x-www-form-urlencoded")
-    token = login.json() if login.status == 200 else None
-    if not isinstance(token, dict) or "access_token" not in token:
+    pair = login.json() if login.status == 200 else None
+    if not isinstance(pair, dict) or "access_token" not in pair:
         raise CheckFailed(f"logging in answered {login.status}: {login.body[:300]!r}")
-    access = str(token["access_token"])
+    return pair
+
+
+def access_token(server: Server) -> str | None:
+    """A working access token for a fresh user (see log_in)."""
+    pair = log_in(server)
+    if pair is None:
+        return None
+    access = str(pair["access_token"])
     request = urllib.request.Request(
         server.base_url + "/api/v1/users/me",
         headers={"Authorization": f"Bearer {access}"},
@@ -1061,6 +1071,89 @@ def access_token(server: Server) -> str | None:
     if me.status != 200:
         raise CheckFailed(f"the new user's token does not work: GET /api/v1/users/me {me.status}")
     return access
+
+
+def _raw_exchange(server: Server, head: bytes, body: Iterable[bytes], timeout: float = 60) -> int:
+    """Send a request byte for byte until the server answers; the answer's status code.
+
+    Sending stops at the first byte of an answer: a server enforcing a limit answers (and may
+    close) while the body is still coming.
+    """
+    url = urllib.parse.urlsplit(server.base_url)
+    reply = b""
+    with socket.create_connection((url.hostname or "localhost", url.port or 80), 10) as sock:
+        sock.sendall(head)
+        sock.setblocking(False)
+        chunks = iter(body)
+        pending = memoryview(next(chunks, b""))
+        deadline = time.monotonic() + timeout
+        while b"\r\n" not in reply and time.monotonic() < deadline:
+            readable, writable, _ = select.select([sock], [sock] if pending else [], [], 1)
+            try:
+                if readable:
+                    data = sock.recv(65_536)
+                    if not data:
+                        break
+                    reply += data
+                elif writable:
+                    pending = pending[sock.send(pending) :] or memoryview(next(chunks, b""))
+            except OSError:  # reset mid-body; whatever was answered is already in `reply`
+                break
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", reply)
+    if not match:
+        raise CheckFailed(f"no HTTP answer to an oversized body: {reply[:200]!r}")
+    return int(match.group(1))
+
+
+OVERSIZED = 200_000_000  # bytes: far over any MAX_REQUEST_BYTES a starter ships
+
+
+def refuses_oversized_bodies(server: Server) -> None:
+    """A 200 MB body, declared or chunked, gets a 4xx before it is read (413 when declared),
+    from an unauthenticated route, and the server keeps answering."""
+    start = (
+        f"POST {REGISTER_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    ).encode()
+    piece = b"x" * 65_536
+    declared = _raw_exchange(
+        server,
+        start + f"Content-Length: {OVERSIZED}\r\n\r\n".encode(),
+        itertools.repeat(piece, OVERSIZED // len(piece)),
+    )
+    if declared != 413:
+        raise CheckFailed(f"a body declared as {OVERSIZED} bytes answered {declared}, not 413")
+    chunk = b"%x\r\n%s\r\n" % (len(piece), piece)
+    streamed = _raw_exchange(
+        server,
+        start + b"Transfer-Encoding: chunked\r\n\r\n",
+        itertools.repeat(chunk, OVERSIZED // len(piece)),
+    )
+    if not 400 <= streamed < 500:
+        raise CheckFailed(f"a {OVERSIZED}-byte chunked body answered {streamed}, not 4xx")
+    health = server.get("/health")
+    if health.status != 200:
+        raise CheckFailed(f"after oversized bodies /health answered {health.status}")
+
+
+REFRESH_PATH = "/api/v1/auth/refresh"
+
+
+def one_refresh_winner(server: Server, racers: int = 6) -> None:
+    """One refresh token sent by several clients at once: exactly one gets a new pair."""
+    pair = log_in(server)
+    if pair is None:
+        return
+    body = json.dumps({"refresh_token": pair["refresh_token"]}).encode()
+    barrier = threading.Barrier(racers)
+
+    def race(_: int) -> int:
+        barrier.wait()
+        return http_post(server.base_url + REFRESH_PATH, body, "application/json").status
+
+    with concurrent.futures.ThreadPoolExecutor(racers) as pool:
+        statuses = sorted(pool.map(race, range(racers)))
+    if statuses != [200] + [401] * (racers - 1):
+        raise CheckFailed(f"{racers} concurrent uses of one refresh token answered {statuses}")
 
 
 def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:

@@ -192,6 +192,9 @@ def test_production_as_compose_runs_it(
             harness.pages(server, starter.pages)
             harness.readme_endpoints_exist(server, harness.Readme.read(built.project))
             harness.request_id_logged(server)
+        with timed(record_property, built, "attacks"):
+            harness.refuses_oversized_bodies(server)
+            harness.one_refresh_winner(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

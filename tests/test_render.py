@@ -83,6 +83,7 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "ACCESS_TOKEN_TTL",
         "REFRESH_TOKEN_TTL",
         "LOG_LEVEL",
+        "MAX_REQUEST_BYTES",
         "WEB_CONCURRENCY",
         "PORT",
     }

@@ -53,6 +53,16 @@ async def test_register_validates_input(client: AsyncClient, body: dict[str, str
     assert response.json()["detail"][0]["loc"][0] == "body"
 
 
+async def test_a_rejected_registration_never_repeats_the_password(client: AsyncClient) -> None:
+    secret = "hunter2-but-longer-and-secret"
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": "not-an-email", "password": secret}
+    )
+    assert response.status_code == 422
+    assert secret not in response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "email"]
+
+
 async def test_token_accepts_the_oauth2_password_form(
     client: AsyncClient, make_user: MakeUser
 ) -> None:

@@ -1,6 +1,7 @@
 import json
 import logging
 import sys
+from collections.abc import AsyncIterator
 
 import pytest
 from httpx import AsyncClient
@@ -58,3 +59,23 @@ def test_formatter_includes_the_current_request_id_and_exceptions() -> None:
     assert line["message"] == "failed here"
     assert line["request_id"] == "rid-1"
     assert "ValueError: boom" in line["exception"]
+
+
+async def test_a_body_over_the_limit_gets_413_before_it_is_read(client: AsyncClient) -> None:
+    too_big = b"x" * (1_048_576 + 1)
+    response = await client.post(
+        "/api/v1/auth/register", content=too_big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large"}
+
+
+async def test_a_streamed_body_over_the_limit_gets_413(client: AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the size shows as it comes
+        for _ in range(20):
+            yield b"x" * 65_536
+
+    response = await client.post(
+        "/api/v1/auth/register", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413

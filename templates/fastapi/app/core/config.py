@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     refresh_token_ttl: int = 1_209_600
     log_level: str = "INFO"
     web_concurrency: int = 1
+    max_request_bytes: int = 1_048_576
     port: int = 8000
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
