@@ -1,6 +1,8 @@
 import pytest
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
+
+SECRET = "s" * 40
 
 
 @pytest.mark.parametrize(
@@ -12,13 +14,14 @@ from app.core.config import Settings
     ],
 )
 def test_database_url_gets_an_async_driver(url: str, expected: str) -> None:
-    assert Settings(_env_file=None, database_url=url).async_database_url == expected
+    settings = Settings(_env_file=None, database_url=url, secret_key=SECRET)
+    assert settings.async_database_url == expected
 
 
 def test_lists_are_read_from_comma_separated_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example")
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example")
-    settings = Settings(_env_file=None)
+    settings = Settings(_env_file=None, secret_key=SECRET)
     assert settings.allowed_hosts == ["a.example", "b.example"]
     assert settings.cors_origins == ["https://a.example"]
 
@@ -30,3 +33,23 @@ def test_production_refuses_placeholder_secret_and_debug() -> None:
 
 def test_production_accepts_a_real_secret() -> None:
     assert Settings(_env_file=None, secret_key="s" * 50, debug=False).production_problems() == []
+
+
+@pytest.mark.parametrize("secret", ["", "change-me", "short"])
+def test_a_guessable_secret_is_refused_unless_debugging(secret: str) -> None:
+    with pytest.raises(ValueError, match="SECRET_KEY is missing"):
+        Settings(_env_file=None, secret_key=secret, debug=False)
+    assert Settings(_env_file=None, secret_key=secret, debug=True).debug
+
+
+def test_every_entry_point_exits_with_one_line_on_a_guessable_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`uvicorn app.main:app` and `fastapi run` read the settings here too."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DEBUG", raising=False)
+    monkeypatch.chdir("/")  # away from a local .env
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit, match=r"^invalid settings: .*SECRET_KEY is missing"):
+        get_settings()
+    get_settings.cache_clear()

@@ -1,12 +1,13 @@
 """Settings, read only from the environment (and a local .env file in development)."""
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me"})
+WEAK_SECRET = "SECRET_KEY is missing, the placeholder, or shorter than 32 characters"  # noqa: S105
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,18 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def weak_secret(self) -> bool:
+        return self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+
+    @model_validator(mode="after")
+    def _refuse_a_guessable_secret(self) -> Self:
+        # Whoever knows the placeholder can sign tokens as anyone: it is for DEBUG only, on
+        # the developer's machine, and refused by every entry point otherwise.
+        if self.weak_secret and not self.debug:
+            raise ValueError(f"{WEAK_SECRET} (and DEBUG is off)")
+        return self
+
+    @property
     def async_database_url(self) -> str:
         """DATABASE_URL with the async driver each backend needs (aiosqlite, asyncpg)."""
         url = self.database_url
@@ -45,8 +58,8 @@ class Settings(BaseSettings):
     def production_problems(self) -> list[str]:
         """What makes these settings unsafe to serve real traffic with."""
         problems = []
-        if self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
-            problems.append("SECRET_KEY is missing, the placeholder, or shorter than 32 characters")
+        if self.weak_secret:
+            problems.append(WEAK_SECRET)
         if self.debug:
             problems.append("DEBUG is on")
         return problems
@@ -54,4 +67,13 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, or an exit naming what is wrong: every entry point starts here."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            ("_".join(map(str, e["loc"])).upper() + ": " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        raise SystemExit(f"invalid settings: {problems}") from None
