@@ -52,3 +52,20 @@ async def test_cors_allows_configured_origins_only(settings: Settings) -> None:
     await app.state.engine.dispose()
     assert allowed.headers["access-control-allow-origin"] == "https://ui.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_cors_never_lets_other_origins_send_credentials(settings: Settings) -> None:
+    """Even `CORS_ORIGINS=*`: the API takes bearer tokens, so it needs no cookies from them."""
+    app = create_app(settings.model_copy(update={"cors_origins": ["*"]}))
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        answer = await client.options(
+            "/api/v1/users/me",
+            headers={
+                "origin": "https://evil.example",
+                "access-control-request-method": "GET",
+                "access-control-request-headers": "authorization",
+            },
+        )
+    await app.state.engine.dispose()
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in answer.headers
