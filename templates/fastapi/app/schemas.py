@@ -1,13 +1,37 @@
 """Request and response bodies (Pydantic), shared by the routers and the docs."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
-Password = Field(min_length=8, max_length=128, examples=["correct horse battery staple"])
+
+
+def _not_common(password: str) -> str:
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    return password
+
+
+# Long enough and not a common one; the length limits show in the OpenAPI schema too.
+Password = Annotated[
+    Text,
+    Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, examples=["correct horse battery staple"]),
+    AfterValidator(_not_common),
+]
 
 
 class ErrorResponse(BaseModel):
@@ -19,8 +43,15 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     email: EmailStr = Field(examples=["ada@example.com"])
-    password: Text = Password
+    password: Password
     full_name: Text = Field(default="", max_length=200, examples=["Ada Lovelace"])
+
+    @model_validator(mode="after")
+    def _password_is_not_the_email(self) -> Self:
+        problem = password_problem(self.password, self.email)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class UserUpdate(BaseModel):
@@ -30,7 +61,7 @@ class UserUpdate(BaseModel):
 
 class PasswordChange(BaseModel):
     current_password: Text = Field(max_length=128)
-    new_password: Text = Password
+    new_password: Password
 
 
 class UserPublic(BaseModel):

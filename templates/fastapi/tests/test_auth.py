@@ -53,6 +53,17 @@ async def test_register_validates_input(client: AsyncClient, body: dict[str, str
     assert response.json()["detail"][0]["loc"][0] == "body"
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["password", "12345678", "iloveyou1", "eleven-char", "qwerty123456", "ada@example.com!!"],
+)
+async def test_register_refuses_weak_passwords(client: AsyncClient, password: str) -> None:
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": "ada@example.com", "password": password}
+    )
+    assert response.status_code == 422, password
+
+
 async def test_a_rejected_registration_never_repeats_the_password(client: AsyncClient) -> None:
     secret = "hunter2-but-longer-and-secret"
     response = await client.post(

@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .passwords import password_problem
 
 
 class LoginForm(FlaskForm):
@@ -13,8 +15,13 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField("Name", validators=[Length(max=200)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField("Password", validators=[DataRequired()])
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password")])
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class LogoutForm(FlaskForm):

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from .passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
@@ -15,11 +17,18 @@ def text(**kwargs: Any) -> fields.String:
     return fields.String(validate=validators, **kwargs)
 
 
+def _not_common(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem)
+
+
 def password(**kwargs: Any) -> fields.String:
-    return text(
+    """Long enough and not a common one; the length limits show in the OpenAPI schema too."""
+    return fields.String(
         required=True,
         load_only=True,
-        length=validate.Length(min=8, max=128),
+        validate=[NO_NUL, validate.Length(min=MIN_LENGTH, max=MAX_LENGTH), _not_common],
         metadata={"example": "correct horse battery staple"},
         **kwargs,
     )
@@ -33,6 +42,12 @@ class UserCreateSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = password()
     full_name = text(load_default="", length=validate.Length(max=200))
+
+    @validates_schema
+    def _password_is_not_the_email(self, data: dict[str, Any], **_: Any) -> None:
+        problem = password_problem(data["password"], data["email"])
+        if problem:
+            raise ValidationError(problem, field_name="password")
 
 
 class UserUpdateSchema(Schema):
