@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from . import accounts
+from .passwords import password_problem
 
 
 @click.command("create-superuser")
@@ -12,8 +13,9 @@ from . import accounts
 @with_appcontext
 def create_superuser(email: str, password: str) -> None:
     """Create an administrator account."""
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     try:
         user = accounts.create_user(email, password, is_superuser=True)
     except accounts.EmailTakenError:

@@ -9,7 +9,7 @@ from .models import User
 
 def password_field() -> serializers.CharField:
     return serializers.CharField(
-        write_only=True, min_length=8, max_length=128, trim_whitespace=False
+        write_only=True, min_length=12, max_length=128, trim_whitespace=False
     )
 
 
