@@ -142,6 +142,18 @@ async def test_one_refresh_token_sent_at_once_many_times_has_one_winner(
     assert after.status_code == 401
 
 
+async def test_logout_revokes_the_refresh_token(client: AsyncClient, make_user: MakeUser) -> None:
+    await make_user()
+    pair = await login(client, "ada@example.com")
+    body = {"refresh_token": pair["refresh_token"]}
+    assert (await client.post("/api/v1/auth/logout", json=body)).status_code == 204
+    assert (await client.post("/api/v1/auth/refresh", json=body)).status_code == 401
+    # Idempotent, and a token that is not one is ignored rather than explained.
+    assert (await client.post("/api/v1/auth/logout", json=body)).status_code == 204
+    garbage = {"refresh_token": "not-a-token"}
+    assert (await client.post("/api/v1/auth/logout", json=garbage)).status_code == 204
+
+
 async def test_refresh_rejects_an_access_token(client: AsyncClient, make_user: MakeUser) -> None:
     await make_user()
     tokens = await login(client, "ada@example.com")

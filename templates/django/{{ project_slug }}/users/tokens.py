@@ -66,6 +66,19 @@ def rotate(raw: str) -> TokenPair:
     return issue(user)
 
 
+def revoke(raw: str) -> None:
+    """Logout: the refresh token stops working (an invalid one is simply ignored)."""
+    try:
+        claims = UntypedToken(raw).payload  # type: ignore[arg-type]
+    except TokenError:
+        return
+    if claims.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh":
+        return
+    stored = OutstandingToken.objects.filter(jti=claims.get(api_settings.JTI_CLAIM)).first()
+    if stored is not None:
+        BlacklistedToken.objects.get_or_create(token=stored)
+
+
 def revoke_all(user: User) -> None:
     unspent = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     BlacklistedToken.objects.bulk_create(

@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/register", views.RegisterView.as_view(), name="register"),
     path("auth/token", views.TokenView.as_view(), name="token"),
     path("auth/refresh", views.RefreshView.as_view(), name="token-refresh"),
+    path("auth/logout", views.LogoutView.as_view(), name="logout"),
     path("users", views.UserListView.as_view(), name="user-list"),
     path("users/me", views.MeView.as_view(), name="me"),
     path("users/me/password", views.PasswordChangeView.as_view(), name="password-change"),

@@ -117,6 +117,20 @@ class RefreshView(PublicView):
         return Response(pair)
 
 
+class LogoutView(PublicView):
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out: the refresh token stops working",
+        request=RefreshRequestSerializer,
+        responses={204: None, **INVALID},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens.revoke(serializer.validated_data["refresh_token"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeView(APIView):
     @extend_schema(
         tags=["users"], summary="Your profile", responses={200: UserSerializer, **UNAUTHORIZED}

@@ -48,6 +48,20 @@ async def rotate(session: AsyncSession, token: str, settings: Settings) -> Token
     return await issue(session, user, settings)
 
 
+async def revoke(session: AsyncSession, token: str, settings: Settings) -> None:
+    """Logout: the refresh token stops working (an invalid one is simply ignored)."""
+    try:
+        claims = decode_token(token, "refresh", settings.secret_key)
+    except InvalidTokenError:
+        return
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.jti == claims["jti"], RefreshToken.spent_at.is_(None))
+        .values(spent_at=datetime.now(UTC))
+    )
+    await session.commit()
+
+
 async def revoke_all(session: AsyncSession, user_id: int) -> None:
     await session.execute(
         update(RefreshToken)

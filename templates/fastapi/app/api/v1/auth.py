@@ -54,3 +54,12 @@ async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsD
         return await tokens.rotate(session, data.refresh_token, settings)
     except InvalidTokenError:
         raise credentials_error("Invalid refresh token") from None
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Log out: the refresh token stops working",
+)
+async def logout(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> None:
+    await tokens.revoke(session, data.refresh_token, settings)
