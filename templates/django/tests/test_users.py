@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from .conftest import PASSWORD, MakeUser, login
+from .conftest import PASSWORD, MakeUser, bearer, login
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,11 @@ def test_change_password_ends_other_sessions(api: APIClient, make_user: MakeUser
         format="json",
     )
     assert stale.status_code == 401
-    login(api, "ada@example.com", "a brand new passphrase")
+    # Nor do access tokens: the one that made the change, and one from another device.
+    for token in (headers, bearer(other_session["access_token"])):
+        assert api.get("/api/v1/users/me", headers=token).status_code == 401
+    fresh = login(api, "ada@example.com", "a brand new passphrase")
+    assert api.get("/api/v1/users/me", headers=bearer(fresh["access_token"])).status_code == 200
 
 
 def test_user_list_is_for_administrators(api: APIClient, make_user: MakeUser) -> None:

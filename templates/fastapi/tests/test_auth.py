@@ -1,11 +1,15 @@
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import select
 
-from app.core.security import ALGORITHM, create_token
+from app.core.security import ALGORITHM, create_token, password_fingerprint
+from app.models import User
 from tests.conftest import PASSWORD, MakeUser, login
 
 SECRET = "x" * 40  # the test settings' secret
@@ -163,38 +167,62 @@ async def test_refresh_rejects_an_access_token(client: AsyncClient, make_user: M
     assert response.status_code == 401
 
 
-def forged(claims: dict[str, object], key: str = SECRET, algorithm: str = ALGORITHM) -> str:
+async def only_user(app: FastAPI) -> User:
+    async with app.state.sessions() as session:
+        user: User = (await session.scalars(select(User))).one()
+        return user
+
+
+def forged(
+    user: User, claims: dict[str, object], key: str = SECRET, algorithm: str = ALGORITHM
+) -> str:
+    """An access token for `user` as the app would issue it, with `claims` changed."""
     now = datetime.now(UTC)
-    base = {"sub": "1", "type": "access", "iat": now, "exp": now + timedelta(minutes=5), "jti": "j"}
+    base = {
+        "sub": str(user.id),
+        "type": "access",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "jti": "j",
+        "pwd": password_fingerprint(user.hashed_password, SECRET),
+    }
     return jwt.encode({**base, **claims}, key, algorithm=algorithm)
-
-
-def unsigned(claims: dict[str, object]) -> str:
-    """A token with `alg: none` and no signature, as an attacker would send it."""
-    return forged(claims, key="", algorithm="none")
 
 
 @pytest.mark.parametrize(
     "token",
     [
-        pytest.param(lambda: forged({"exp": datetime.now(UTC) - timedelta(seconds=1)}), id="old"),
-        pytest.param(lambda: forged({}, key="y" * 40), id="wrong-key"),
-        pytest.param(lambda: forged({}) + "x", id="tampered"),
-        pytest.param(lambda: unsigned({}), id="alg-none"),
-        pytest.param(lambda: forged({"type": "refresh"}), id="refresh-as-access"),
-        pytest.param(lambda: forged({"sub": "not-a-number"}), id="bad-subject"),
-        pytest.param(lambda: forged({"sub": "999"}), id="unknown-user"),
-        pytest.param(lambda: "garbage", id="garbage"),
+        pytest.param(
+            lambda u: forged(u, {"exp": datetime.now(UTC) - timedelta(seconds=1)}), id="old"
+        ),
+        pytest.param(lambda u: forged(u, {}, key="y" * 40), id="wrong-key"),
+        pytest.param(lambda u: forged(u, {}) + "x", id="tampered"),
+        pytest.param(lambda u: forged(u, {}, key="", algorithm="none"), id="alg-none"),
+        pytest.param(lambda u: forged(u, {"type": "refresh"}), id="refresh-as-access"),
+        pytest.param(lambda u: forged(u, {"sub": "not-a-number"}), id="bad-subject"),
+        pytest.param(lambda u: forged(u, {"sub": "999999"}), id="unknown-user"),
+        pytest.param(lambda u: forged(u, {"pwd": "0" * 16}), id="issued-before-a-new-password"),
+        pytest.param(lambda u: "garbage", id="garbage"),
     ],
 )
 async def test_bad_access_tokens_get_401(
-    client: AsyncClient, make_user: MakeUser, token: object
+    client: AsyncClient, app: FastAPI, make_user: MakeUser, token: Callable[[User], str]
 ) -> None:
     await make_user()
-    value = token()  # type: ignore[operator]
+    value = token(await only_user(app))
     response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_forged_token_with_the_real_key_works(
+    client: AsyncClient, app: FastAPI, make_user: MakeUser
+) -> None:
+    """The control for the rejections above: only the deliberate flaw makes them fail."""
+    await make_user()
+    value = forged(await only_user(app), {})
+    response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
+    assert response.status_code == 200
 
 
 async def test_missing_token_gets_401(client: AsyncClient) -> None:

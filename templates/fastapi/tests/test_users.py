@@ -51,6 +51,15 @@ async def test_change_password(client: AsyncClient, make_user: MakeUser) -> None
         "/api/v1/auth/refresh", json={"refresh_token": old_tokens["refresh_token"]}
     )
     assert stale.status_code == 401
+    # Nor do access tokens: the one that made the change, and one from another device.
+    for access in (headers["Authorization"], f"Bearer {old_tokens['access_token']}"):
+        me = await client.get("/api/v1/users/me", headers={"Authorization": access})
+        assert me.status_code == 401
+    fresh = await login(client, "ada@example.com", "a brand new passphrase")
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {fresh['access_token']}"}
+    )
+    assert me.status_code == 200
 
 
 async def test_user_list_is_for_administrators(client: AsyncClient, make_user: MakeUser) -> None:

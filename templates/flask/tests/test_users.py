@@ -1,6 +1,6 @@
 from flask.testing import FlaskClient
 
-from .conftest import PASSWORD, MakeUser, login
+from .conftest import PASSWORD, MakeUser, bearer, login
 
 
 def test_read_and_update_me(client: FlaskClient, make_user: MakeUser) -> None:
@@ -53,7 +53,11 @@ def test_change_password_ends_other_sessions(client: FlaskClient, make_user: Mak
         "/api/v1/auth/refresh", json={"refresh_token": other_session["refresh_token"]}
     )
     assert stale.status_code == 401
-    login(client, "ada@example.com", "a brand new passphrase")
+    # Nor do access tokens: the one that made the change, and one from another device.
+    for token in (headers, bearer(other_session["access_token"])):
+        assert client.get("/api/v1/users/me", headers=token).status_code == 401
+    fresh = login(client, "ada@example.com", "a brand new passphrase")
+    assert client.get("/api/v1/users/me", headers=bearer(fresh["access_token"])).status_code == 200
 
 
 def test_user_list_is_for_administrators(client: FlaskClient, make_user: MakeUser) -> None:

@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import Base
+from .security import password_fingerprint
 
 
 def utcnow() -> datetime:
@@ -43,6 +45,12 @@ class User(UserMixin, Base):
     items: Mapped[list["Item"]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    def get_id(self) -> str:
+        # What the login session stores: with the password's fingerprint, a new password ends
+        # every session (see pages.load_user).
+        key = current_app.config["SECRET_KEY"]
+        return f"{self.id}:{password_fingerprint(self.password_hash, key)}"
 
 
 class Item(Base):

@@ -1,5 +1,6 @@
 """Server-rendered pages: home, register, log in and out, with sessions and CSRF protection."""
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,9 +16,13 @@ bp = Blueprint("pages", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The session's user, unless their password changed since it began (User.get_id)."""
+    user_id, _, _ = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(session_id, user.get_id()) else None
 
 
 def _safe_next(target: str | None) -> str:

@@ -4,6 +4,7 @@ Access tokens are stateless and short-lived. Refresh tokens are recorded; a spen
 one is on the blocklist, and presenting a spent one again revokes every one of its user's.
 """
 
+import hmac
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import update
 
 from .extensions import db, jwt
 from .models import RefreshToken, User
+from .security import password_fingerprint
 
 
 class InvalidRefreshTokenError(Exception):
@@ -34,8 +36,10 @@ def issue(user: User) -> dict[str, Any]:
     )
     db.session.commit()
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+    key = current_app.config["SECRET_KEY"]
+    fingerprint = password_fingerprint(user.password_hash, key)
     return {
-        "access_token": create_access_token(identity),
+        "access_token": create_access_token(identity, additional_claims={"pwd": fingerprint}),
         "refresh_token": refresh,
         "token_type": "bearer",
         "expires_in": int(lifetime.total_seconds()),
@@ -105,9 +109,13 @@ def _unauthorized(message: str) -> tuple[Response, int, dict[str, str]]:
 
 @jwt.user_lookup_loader
 def _load_user(_header: dict[str, Any], claims: dict[str, Any]) -> User | None:
+    """The token's user, unless their password changed since it was issued."""
     subject = str(claims.get("sub", ""))
     user = db.session.get(User, int(subject)) if subject.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    current = password_fingerprint(user.password_hash, current_app.config["SECRET_KEY"])
+    return user if hmac.compare_digest(str(claims.get("pwd", "")), current) else None
 
 
 @jwt.unauthorized_loader

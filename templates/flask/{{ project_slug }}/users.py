@@ -62,7 +62,7 @@ class Password(MethodView):
     @blp.response(204)
     @blp.alt_response(400, description="The current password is wrong")
     def post(self, data: dict[str, str]) -> None:
-        """Change your password; every refresh token you hold stops working"""
+        """Change your password; every token you hold stops working: log in again"""
         user = me()
         if not verify_password(data["current_password"], user.password_hash):
             abort(400, "The current password is wrong.")

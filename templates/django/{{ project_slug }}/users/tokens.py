@@ -12,6 +12,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
+from .authentication import password_fingerprint
 from .models import User
 
 
@@ -28,8 +29,10 @@ class TokenPair(TypedDict):
 
 def issue(user: User) -> TokenPair:
     refresh = RefreshToken.for_user(user)
+    access = refresh.access_token
+    access["pwd"] = password_fingerprint(user)
     return {
-        "access_token": str(refresh.access_token),
+        "access_token": str(access),
         "refresh_token": str(refresh),
         "token_type": "bearer",
         "expires_in": int(api_settings.ACCESS_TOKEN_LIFETIME.total_seconds()),

@@ -159,7 +159,7 @@ class MeView(APIView):
 class PasswordChangeView(APIView):
     @extend_schema(
         tags=["users"],
-        summary="Change your password; every refresh token you hold stops working",
+        summary="Change your password; every token you hold stops working: log in again",
         request=PasswordChangeSerializer,
         responses={
             204: OpenApiResponse(description="Password changed"),

@@ -6,10 +6,11 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from app.core.config import Settings
-from app.core.security import InvalidTokenError, decode_token
+from app.core.security import InvalidTokenError
 from app.db import SessionDep
 from app.models import User
 from app.schemas import ErrorResponse
+from app.services import tokens
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
@@ -52,13 +53,9 @@ async def get_current_user(
     if not token:
         raise credentials_error("Not authenticated")
     try:
-        claims = decode_token(token, "access", settings.secret_key)
-        user = await session.get(User, int(claims["sub"]))
-    except (InvalidTokenError, ValueError):
+        return await tokens.user_for_access_token(session, token, settings)
+    except InvalidTokenError:
         raise credentials_error() from None
-    if user is None or not user.is_active:
-        raise credentials_error()
-    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

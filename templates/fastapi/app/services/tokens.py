@@ -1,18 +1,27 @@
 """Issuing and rotating token pairs; a refresh token works once, and reuse revokes them all."""
 
+import hmac
 from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.security import InvalidTokenError, create_token, decode_token
+from app.core.security import (
+    InvalidTokenError,
+    create_token,
+    decode_token,
+    password_fingerprint,
+)
 from app.models import RefreshToken, User
 from app.schemas import TokenPair
 
 
 async def issue(session: AsyncSession, user: User, settings: Settings) -> TokenPair:
-    access = create_token(user.id, "access", settings.access_token_ttl, settings.secret_key)
+    fingerprint = password_fingerprint(user.hashed_password, settings.secret_key)
+    access = create_token(
+        user.id, "access", settings.access_token_ttl, settings.secret_key, {"pwd": fingerprint}
+    )
     refresh = create_token(user.id, "refresh", settings.refresh_token_ttl, settings.secret_key)
     session.add(RefreshToken(jti=refresh.jti, user_id=user.id, expires_at=refresh.expires_at))
     await session.commit()
@@ -21,6 +30,20 @@ async def issue(session: AsyncSession, user: User, settings: Settings) -> TokenP
         refresh_token=refresh.token,
         expires_in=settings.access_token_ttl,
     )
+
+
+async def user_for_access_token(session: AsyncSession, token: str, settings: Settings) -> User:
+    """The active user an access token speaks for, unless their password changed since it was
+    issued; InvalidTokenError otherwise."""
+    claims = decode_token(token, "access", settings.secret_key)
+    subject = str(claims["sub"])
+    user = await session.get(User, int(subject)) if subject.isdigit() else None
+    if user is None or not user.is_active:
+        raise InvalidTokenError("user is gone or inactive")
+    current = password_fingerprint(user.hashed_password, settings.secret_key)
+    if not hmac.compare_digest(str(claims.get("pwd", "")), current):
+        raise InvalidTokenError("issued before the password changed")
+    return user
 
 
 async def rotate(session: AsyncSession, token: str, settings: Settings) -> TokenPair:

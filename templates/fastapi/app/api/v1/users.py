@@ -37,7 +37,7 @@ async def update_me(data: UserUpdate, user: CurrentUser, session: SessionDep) ->
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={400: {"model": ErrorResponse, "description": "The current password is wrong"}},
-    summary="Change your password; every refresh token you hold stops working",
+    summary="Change your password; every token you hold stops working: log in again",
 )
 async def change_password(data: PasswordChange, user: CurrentUser, session: SessionDep) -> Response:
     if not await verify_password(data.current_password, user.hashed_password):
