@@ -29,7 +29,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1135,6 +1135,29 @@ def refuses_oversized_bodies(server: Server) -> None:
         raise CheckFailed(f"after oversized bodies /health answered {health.status}")
 
 
+def _race(racers: int, attempt: Callable[[], int]) -> list[int]:
+    """Run `attempt` in `racers` threads released at once; the statuses, sorted."""
+    barrier = threading.Barrier(racers)
+
+    def go(_: int) -> int:
+        barrier.wait()
+        return attempt()
+
+    with concurrent.futures.ThreadPoolExecutor(racers) as pool:
+        return sorted(pool.map(go, range(racers)))
+
+
+def one_account_per_email(server: Server, racers: int = 6) -> None:
+    """One email registered by several clients at once: one account, the rest 409."""
+    email = f"harness-race-{secrets.token_hex(6)}@example.com"
+    body = json.dumps({"email": email, "password": secrets.token_urlsafe(18)}).encode()
+    statuses = _race(
+        racers, lambda: http_post(server.base_url + REGISTER_PATH, body, "application/json").status
+    )
+    if statuses != [201] + [409] * (racers - 1):
+        raise CheckFailed(f"{racers} concurrent registrations of one email answered {statuses}")
+
+
 REFRESH_PATH = "/api/v1/auth/refresh"
 
 
@@ -1144,14 +1167,9 @@ def one_refresh_winner(server: Server, racers: int = 6) -> None:
     if pair is None:
         return
     body = json.dumps({"refresh_token": pair["refresh_token"]}).encode()
-    barrier = threading.Barrier(racers)
-
-    def race(_: int) -> int:
-        barrier.wait()
-        return http_post(server.base_url + REFRESH_PATH, body, "application/json").status
-
-    with concurrent.futures.ThreadPoolExecutor(racers) as pool:
-        statuses = sorted(pool.map(race, range(racers)))
+    statuses = _race(
+        racers, lambda: http_post(server.base_url + REFRESH_PATH, body, "application/json").status
+    )
     if statuses != [200] + [401] * (racers - 1):
         raise CheckFailed(f"{racers} concurrent uses of one refresh token answered {statuses}")
 

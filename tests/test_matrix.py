@@ -195,6 +195,7 @@ def test_production_as_compose_runs_it(
         with timed(record_property, built, "attacks"):
             harness.refuses_oversized_bodies(server)
             harness.one_refresh_winner(server)
+            harness.one_account_per_email(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

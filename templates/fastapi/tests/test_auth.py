@@ -57,6 +57,16 @@ async def test_register_validates_input(client: AsyncClient, body: dict[str, str
     assert response.json()["detail"][0]["loc"][0] == "body"
 
 
+async def test_concurrent_registrations_of_one_email_make_one_account(
+    client: AsyncClient,
+) -> None:
+    body = {"email": "ada@example.com", "password": PASSWORD}
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/auth/register", json=body) for _ in range(6))
+    )
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5
+
+
 @pytest.mark.parametrize(
     "password",
     ["password", "12345678", "iloveyou1", "eleven-char", "qwerty123456", "ada@example.com!!"],

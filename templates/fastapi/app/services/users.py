@@ -1,6 +1,7 @@
 """Users: registration, lookup, profile and password changes."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import burn_verification_time, hash_password, verify_password
@@ -29,7 +30,12 @@ async def create(session: AsyncSession, data: UserCreate, *, superuser: bool = F
         is_superuser=superuser,
     )
     session.add(user)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another registration of the same email won the race since the check above.
+        await session.rollback()
+        raise EmailTakenError(data.email) from None
     await session.refresh(user)
     return user
 
@@ -51,7 +57,11 @@ async def update(session: AsyncSession, user: User, data: UserUpdate) -> User:
         user.email = data.email.lower()
     if data.full_name is not None:
         user.full_name = data.full_name
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise EmailTakenError(str(data.email)) from None
     await session.refresh(user)
     return user
 
