@@ -1158,6 +1158,36 @@ def one_account_per_email(server: Server, racers: int = 6) -> None:
         raise CheckFailed(f"{racers} concurrent registrations of one email answered {statuses}")
 
 
+HOSTILE_JSON = {
+    "deep nesting": b"[" * 50_000 + b"]" * 50_000,
+    "a deep object": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    "a 5,000-digit integer": b'{"email": "h@example.com", "full_name": ' + b"9" * 5_000 + b"}",
+    "a lone surrogate": b'{"email": "a\\ud800@example.com", "password": "a long passphrase"}',
+    "NaN": b'{"email": "n@example.com", "password": "a long passphrase", "full_name": NaN}',
+    "60,000 unknown fields": json.dumps({f"k{i}": i for i in range(60_000)}).encode(),
+}
+
+
+def hostile_json_answers_4xx(server: Server) -> None:
+    """JSON built to break parsers gets a 4xx from registration and from an authenticated
+    route, never echoes the password, and never costs a response over 64 KiB."""
+    token = access_token(server)
+    if token is None:
+        return
+    for path in (REGISTER_PATH, "/api/v1/items"):
+        for name, body in HOSTILE_JSON.items():
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            request = urllib.request.Request(server.base_url + path, body, headers, method="POST")
+            answer = http_request(request, timeout=30)
+            if not 400 <= answer.status < 500:
+                raise CheckFailed(f"POST {path} with {name} answered {answer.status}")
+            if b"passphrase" in answer.body or len(answer.body) > 65_536:
+                raise CheckFailed(
+                    f"POST {path} with {name} answered {len(answer.body)} bytes, "
+                    f"echoing the input: {answer.body[:200]!r}"
+                )
+
+
 REFRESH_PATH = "/api/v1/auth/refresh"
 
 

@@ -196,6 +196,7 @@ def test_production_as_compose_runs_it(
             harness.refuses_oversized_bodies(server)
             harness.one_refresh_winner(server)
             harness.one_account_per_email(server)
+            harness.hostile_json_answers_4xx(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

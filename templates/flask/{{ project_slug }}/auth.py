@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from . import accounts, tokens
 from .errors import abort
+from .extensions import Blueprint
 from .models import User
 from .schemas import (
     RefreshRequestSchema,

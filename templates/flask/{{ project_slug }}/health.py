@@ -1,12 +1,11 @@
 """Liveness and readiness probes."""
 
 from flask import Response, jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db
+from .extensions import Blueprint, db
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
 

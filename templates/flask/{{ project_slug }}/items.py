@@ -3,11 +3,10 @@
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from .errors import abort
-from .extensions import db
+from .extensions import Blueprint, db
 from .guards import authenticated, me
 from .models import Item
 from .schemas import ItemCreateSchema, ItemPageSchema, ItemSchema, ItemUpdateSchema, PageArgsSchema

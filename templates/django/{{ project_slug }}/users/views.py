@@ -4,13 +4,14 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..core.openapi import CONFLICT, FORBIDDEN, INVALID, UNAUTHORIZED, error
+from ..core.parsers import JSONParser
 from . import tokens
 from .models import User
 from .serializers import (
