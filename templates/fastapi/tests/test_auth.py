@@ -57,6 +57,16 @@ async def test_register_validates_input(client: AsyncClient, body: dict[str, str
     assert response.json()["detail"][0]["loc"][0] == "body"
 
 
+async def test_an_address_is_one_account_in_any_spelling(client: AsyncClient) -> None:
+    first = {"email": "Dup@Bücher.example", "password": PASSWORD}
+    created = await client.post("/api/v1/auth/register", json=first)
+    assert created.status_code == 201
+    assert created.json()["email"] == "dup@xn--bcher-kva.example"
+    again = {"email": "dup@XN--BCHER-KVA.example", "password": PASSWORD}
+    assert (await client.post("/api/v1/auth/register", json=again)).status_code == 409
+    await login(client, "DUP@bücher.example")
+
+
 async def test_concurrent_registrations_of_one_email_make_one_account(
     client: AsyncClient,
 ) -> None:
