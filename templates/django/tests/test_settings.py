@@ -4,6 +4,7 @@ import secrets
 import sys
 from pathlib import Path
 
+import environ
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +37,22 @@ def test_prod_loads_with_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert prod.SECURE_HSTS_SECONDS == 31_536_000  # type: ignore[attr-defined]
     assert prod.SECURE_HSTS_PRELOAD is False  # type: ignore[attr-defined]
     assert prod.SESSION_COOKIE_SECURE is True  # type: ignore[attr-defined]
+
+
+def test_only_production_ignores_a_local_env_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[Path] = []
+    monkeypatch.setattr(environ.Env, "read_env", lambda path, **_: read.append(path))
+    load("config.settings.dev", monkeypatch, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    assert read == [PROJECT / ".env"]
+    read.clear()
+    load(
+        "config.settings.prod",
+        monkeypatch,
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="s" * 60,
+        DEBUG="false",
+    )
+    assert read == []
 
 
 def test_hsts_preload_is_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:

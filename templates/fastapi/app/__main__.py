@@ -1,14 +1,17 @@
 """Production server: `python -m app` (the Docker image's command)."""
 
+import os
 import sys
 
 import uvicorn
 
-from app.core.config import get_settings
+from app.core.config import PRODUCTION, get_settings
 from app.core.logging import configure_logging
 
 
 def main() -> None:
+    os.environ[PRODUCTION] = "1"  # inherited by uvicorn's worker processes
+    get_settings.cache_clear()
     settings = get_settings()
     configure_logging(settings.log_level)
     problems = settings.production_problems()

@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from app.core.config import Settings, get_settings
+from app.core.config import PRODUCTION, Settings, get_settings
 
 SECRET = "s" * 40
 
@@ -53,3 +55,21 @@ def test_every_entry_point_exits_with_one_line_on_a_guessable_secret(
     with pytest.raises(SystemExit, match=r"^invalid settings: .*SECRET_KEY is missing"):
         get_settings()
     get_settings.cache_clear()
+
+
+def test_production_never_reads_a_local_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("DEBUG=true\nDATABASE_URL=sqlite:///dev.sqlite3\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", SECRET)
+    monkeypatch.delenv("DEBUG", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    assert get_settings().debug is True  # development: the .env counts
+    monkeypatch.setenv(PRODUCTION, "1")
+    get_settings.cache_clear()
+    production = get_settings()
+    get_settings.cache_clear()
+    assert production.debug is False
+    assert production.database_url == "sqlite:///db.sqlite3"

@@ -1,5 +1,6 @@
-"""Settings, read only from the environment (and a local .env file in development)."""
+"""Settings, read only from the environment (and a local .env file outside production)."""
 
+import os
 from functools import lru_cache
 from typing import Annotated, Self
 
@@ -8,6 +9,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me"})
 WEAK_SECRET = "SECRET_KEY is missing, the placeholder, or shorter than 32 characters"  # noqa: S105
+# Set by the production command (`python -m app`) for itself and the workers it starts: a
+# developer's .env lying in the directory must never change what production runs with.
+PRODUCTION = "APP_PRODUCTION"
 
 
 class Settings(BaseSettings):
@@ -68,8 +72,9 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     """The settings, or an exit naming what is wrong: every entry point starts here."""
+    env_file = None if os.environ.get(PRODUCTION) == "1" else ".env"
     try:
-        return Settings()
+        return Settings(_env_file=env_file)
     except ValidationError as exc:
         problems = "; ".join(
             ("_".join(map(str, e["loc"])).upper() + ": " if e["loc"] else "")
