@@ -144,7 +144,7 @@ def review(draft: Draft, known: Mapping[str, Question]) -> Draft:
         names = [*draft.criteria, "framework", *draft.project]
         values: dict[str, Value | str] = {
             **draft.criteria,
-            "framework": draft.framework,
+            "framework": LABELS[draft.framework],
             **draft.project,
         }
         options = {name: _shown(values[name]) for name in names}
