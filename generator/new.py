@@ -236,7 +236,7 @@ def plan(request: NewRequest) -> Plan:
         prompts.say()
         prompts.say(recommendation_text(rec, flips(criteria)))
         framework = prompts.ask_framework(rec.framework)
-        source = "recommended" if framework == rec.framework else "chosen"
+        source = review.source_of(framework, rec.framework)
     else:
         framework, source = rec.framework, "recommended"
 

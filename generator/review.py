@@ -59,6 +59,11 @@ class Draft:
                 self.project[name] = str(default_for(known[name], self.context(upto=name)))
 
 
+def source_of(framework: str, recommended: str) -> str:
+    """How a framework picked at the prompt relates to the recommendation."""
+    return "recommended" if framework == recommended else "chosen"
+
+
 def _shown(value: Value | str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -112,7 +117,7 @@ def _change(draft: Draft, name: str, known: Mapping[str, Question]) -> None:
     if name == "framework":
         rec = draft.recommendation.framework
         draft.framework = prompts.ask_framework(rec, draft.framework)
-        draft.framework_source = "recommended" if draft.framework == rec else "chosen"
+        draft.framework_source = source_of(draft.framework, rec)
     elif name in draft.criteria:
         _change_criterion(draft, name)
     else:

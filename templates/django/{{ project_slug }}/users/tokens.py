@@ -4,7 +4,7 @@ Access tokens are stateless and short-lived; refresh tokens are recorded (simple
 outstanding-token table), so they can be spent, and revoked on reuse or a password change.
 """
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db import transaction
 from rest_framework_simplejwt.exceptions import TokenError
@@ -39,16 +39,21 @@ def issue(user: User) -> TokenPair:
     }
 
 
-def rotate(raw: str) -> TokenPair:
-    """Spend a refresh token and issue a new pair."""
+def _refresh_claims(raw: str) -> dict[str, Any]:
+    """Signature, algorithm, expiry and type; the spent state is the caller's to check."""
     try:
-        # Signature, algorithm and expiry; the type and the spent state are checked below.
         # (simplejwt annotates the encoded token as its own Token class; it takes the string.)
-        claims = UntypedToken(raw).payload  # type: ignore[arg-type]
+        claims: dict[str, Any] = UntypedToken(raw).payload  # type: ignore[arg-type]
     except TokenError:
         raise InvalidRefreshTokenError("invalid or expired") from None
     if claims.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh":
         raise InvalidRefreshTokenError("not a refresh token")
+    return claims
+
+
+def rotate(raw: str) -> TokenPair:
+    """Spend a refresh token and issue a new pair."""
+    claims = _refresh_claims(raw)
     stored = (
         OutstandingToken.objects.select_related("user")
         .filter(jti=claims.get(api_settings.JTI_CLAIM))
@@ -72,10 +77,8 @@ def rotate(raw: str) -> TokenPair:
 def revoke(raw: str) -> None:
     """Logout: the refresh token stops working (an invalid one is simply ignored)."""
     try:
-        claims = UntypedToken(raw).payload  # type: ignore[arg-type]
-    except TokenError:
-        return
-    if claims.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh":
+        claims = _refresh_claims(raw)
+    except InvalidRefreshTokenError:
         return
     stored = OutstandingToken.objects.filter(jti=claims.get(api_settings.JTI_CLAIM)).first()
     if stored is not None:

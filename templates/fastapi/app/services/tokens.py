@@ -2,6 +2,7 @@
 
 import hmac
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +34,16 @@ async def issue(session: AsyncSession, user: User, settings: Settings) -> TokenP
 
 
 async def user_for_access_token(session: AsyncSession, token: str, settings: Settings) -> User:
-    """The active user an access token speaks for, unless their password changed since it was
-    issued; InvalidTokenError otherwise."""
+    """The active user an access token speaks for; InvalidTokenError otherwise."""
     claims = decode_token(token, "access", settings.secret_key)
+    return await user_for_claims(session, claims, settings)
+
+
+async def user_for_claims(
+    session: AsyncSession, claims: dict[str, Any], settings: Settings
+) -> User:
+    """The active user of a decoded access token, unless their password changed since it was
+    issued; InvalidTokenError otherwise."""
     subject = str(claims["sub"])
     user = await session.get(User, int(subject)) if subject.isdigit() else None
     if user is None or not user.is_active:
@@ -48,15 +56,7 @@ async def user_for_access_token(session: AsyncSession, token: str, settings: Set
 
 async def rotate(session: AsyncSession, token: str, settings: Settings) -> TokenPair:
     claims = decode_token(token, "refresh", settings.secret_key)
-    # One conditional UPDATE spends the token: the database lets exactly one of two concurrent
-    # requests match `spent_at IS NULL`, where a read-then-write lets both through.
-    spent = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.jti == claims["jti"], RefreshToken.spent_at.is_(None))
-        .values(spent_at=datetime.now(UTC))
-        .returning(RefreshToken.user_id)
-    )
-    user_id = spent.scalar_one_or_none()
+    user_id = await _spend(session, claims["jti"])
     if user_id is None:
         stored = await session.get(RefreshToken, claims["jti"])
         if stored is None:
@@ -71,17 +71,28 @@ async def rotate(session: AsyncSession, token: str, settings: Settings) -> Token
     return await issue(session, user, settings)
 
 
+async def _spend(session: AsyncSession, jti: str) -> int | None:
+    """Mark the token spent; its user's id, or None when it already was (or never existed).
+
+    One conditional UPDATE: the database lets exactly one of two concurrent requests match
+    `spent_at IS NULL`, where a read-then-write lets both through.
+    """
+    spent = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.jti == jti, RefreshToken.spent_at.is_(None))
+        .values(spent_at=datetime.now(UTC))
+        .returning(RefreshToken.user_id)
+    )
+    return spent.scalar_one_or_none()
+
+
 async def revoke(session: AsyncSession, token: str, settings: Settings) -> None:
     """Logout: the refresh token stops working (an invalid one is simply ignored)."""
     try:
         claims = decode_token(token, "refresh", settings.secret_key)
     except InvalidTokenError:
         return
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.jti == claims["jti"], RefreshToken.spent_at.is_(None))
-        .values(spent_at=datetime.now(UTC))
-    )
+    await _spend(session, claims["jti"])
     await session.commit()
 
 
