@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -49,3 +49,14 @@ class RefreshToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime]
     spent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LoginFailure(Base):
+    """One failed login (or one being checked), counted by services.throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    failed_at: Mapped[datetime] = mapped_column(index=True)

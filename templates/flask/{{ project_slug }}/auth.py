@@ -4,7 +4,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from . import accounts, tokens
+from . import accounts, throttle, tokens
 from .errors import abort
 from .extensions import Blueprint
 from .models import User
@@ -37,9 +37,19 @@ class Token(MethodView):
     @blp.arguments(TokenRequestSchema, location="form")
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, description="Wrong email or password")
+    @blp.alt_response(429, description="Too many failed logins; see Retry-After")
     def post(self, form: dict[str, Any]) -> dict[str, Any]:
         """Log in: exchange email (as username) and password for a token pair"""
-        user = accounts.authenticate(form["username"], form["password"])
+        try:
+            user = accounts.authenticate(
+                form["username"], form["password"], throttle.request_address()
+            )
+        except throttle.LoginThrottledError as exc:
+            abort(
+                429,
+                "Too many failed logins; try again later.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         if user is None:
             abort(401, "Incorrect email or password.", headers={"WWW-Authenticate": "Bearer"})
         return tokens.issue(user)

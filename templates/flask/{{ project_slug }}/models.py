@@ -1,10 +1,10 @@
-"""Database models: users, their items, and the refresh tokens issued to them."""
+"""Database models: users, their items, their tokens and login sessions, failed logins."""
 
 from datetime import UTC, datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,3 +75,25 @@ class RefreshToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class LoginSession(Base):
+    """A browser login. The signed session cookie names it; logging out deletes it, so a copy
+    of the cookie stops working too."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginFailure(Base):
+    """One failed login (or one being checked), counted by the throttle in throttle.py."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

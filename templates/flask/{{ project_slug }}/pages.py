@@ -3,11 +3,11 @@
 import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from . import accounts
+from . import accounts, throttle
 from .extensions import db, login_manager
 from .forms import LoginForm, LogoutForm, RegisterForm
 from .models import User
@@ -15,14 +15,23 @@ from .models import User
 bp = Blueprint("pages", __name__)
 
 
+# The session cookie keeps the login's id under this key; the login itself lives in the database.
+LOGIN_KEY = "login"
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The session's user, unless their password changed since it began (User.get_id)."""
+    """The session's user, unless they logged out or their password changed since it began."""
     user_id, _, _ = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not hmac.compare_digest(session_id, user.get_id()):
         return None
-    return user if hmac.compare_digest(session_id, user.get_id()) else None
+    return user if accounts.session_is_live(session.get(LOGIN_KEY), user) else None
+
+
+def _log_in(user: User) -> None:
+    login_user(user)
+    session[LOGIN_KEY] = accounts.start_session(user)
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,19 +62,29 @@ def register() -> str | Response:
         except accounts.EmailTakenError:
             form.email.errors = [*form.email.errors, "That email is already registered."]
         else:
-            login_user(user)
+            _log_in(user)
             flash("Welcome! Your account is ready.")
             return redirect(url_for("pages.home"))
     return render_template("register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        try:
+            user = accounts.authenticate(
+                form.email.data or "", form.password.data or "", throttle.request_address()
+            )
+        except throttle.LoginThrottledError as exc:
+            form.password.errors = [
+                *form.password.errors,
+                f"Too many failed logins. Try again in {exc.retry_after} seconds.",
+            ]
+            page = render_template("login.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         if user is not None:
-            login_user(user)
+            _log_in(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = [*form.password.errors, "Incorrect email or password."]
     return render_template("login.html", form=form)
@@ -75,6 +94,7 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     if LogoutForm().validate_on_submit():
+        accounts.end_session(session.pop(LOGIN_KEY, None))
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("pages.home"))

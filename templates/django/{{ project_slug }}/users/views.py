@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ..core.openapi import CONFLICT, FORBIDDEN, INVALID, UNAUTHORIZED, error
 from ..core.parsers import JSONParser
-from . import tokens
+from . import throttle, tokens
 from .models import User
 from .serializers import (
     PasswordChangeSerializer,
@@ -82,16 +82,22 @@ class TokenView(PublicView):
             200: TokenPairSerializer,
             **INVALID,
             401: error("Wrong email or password"),
+            429: error("Too many failed logins; see Retry-After"),
         },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
+        try:
+            user = authenticate(
+                request._request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+        except throttle.LoginThrottledError as exc:
+            raise exceptions.Throttled(
+                exc.retry_after, "Too many failed logins; try again later."
+            ) from None
         if not isinstance(user, User):
             raise exceptions.AuthenticationFailed("Incorrect email or password.")
         return Response(tokens.issue(user))

@@ -10,7 +10,7 @@ from app.core.security import InvalidTokenError
 from app.db import SessionDep
 from app.models import User
 from app.schemas import ErrorResponse
-from app.services import tokens
+from app.services import throttle, tokens
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
@@ -35,6 +35,16 @@ async def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_client_address(request: Request) -> str | None:
+    # Not request.client alone: the server takes proxy headers from anyone, and with a
+    # X-Forwarded-For that is its leftmost entry, which the client wrote.
+    peer = request.client.host if request.client else None
+    return throttle.client_address(request.headers.get("x-forwarded-for"), peer)
+
+
+ClientAddressDep = Annotated[str | None, Depends(get_client_address)]
 
 
 def credentials_error(detail: str = "Could not validate credentials") -> HTTPException:

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.api.deps import CONFLICT, SettingsDep, credentials_error
+from app.api.deps import CONFLICT, ClientAddressDep, SettingsDep, credentials_error
 from app.core.security import InvalidTokenError
 from app.db import SessionDep
 from app.schemas import ErrorResponse, RefreshRequest, TokenPair, UserCreate, UserPublic
-from app.services import tokens, users
+from app.services import throttle, tokens, users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -30,15 +30,26 @@ async def register(data: UserCreate, session: SessionDep) -> UserPublic:
 
 @router.post(
     "/token",
-    responses={401: {"model": ErrorResponse, "description": "Wrong email or password"}},
+    responses={
+        401: {"model": ErrorResponse, "description": "Wrong email or password"},
+        429: {"model": ErrorResponse, "description": "Too many failed logins; see Retry-After"},
+    },
     summary="Log in: exchange email (as username) and password for a token pair",
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    address: ClientAddressDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenPair:
-    user = await users.authenticate(session, form.username, form.password)
+    try:
+        user = await users.authenticate(session, form.username, form.password, address)
+    except throttle.LoginThrottledError as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many failed logins; try again later",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
     if user is None:
         raise credentials_error("Incorrect email or password")
     return await tokens.issue(session, user, settings)

@@ -1,0 +1,58 @@
+"""Browser login sessions and failed logins (for throttling).
+
+Revision ID: 0002
+Revises: 0001
+Created: 2026-12-03
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_failures_failed_at"), ["failed_at"], unique=False
+        )
+        batch_op.create_index("ix_login_failures_key_failed_at", ["key", "failed_at"], unique=False)
+
+    op.create_table(
+        "login_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("login_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_sessions_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_login_sessions_user_id"), ["user_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("login_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_sessions_user_id"))
+        batch_op.drop_index(batch_op.f("ix_login_sessions_created_at"))
+
+    op.drop_table("login_sessions")
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_failures_key_failed_at")
+        batch_op.drop_index(batch_op.f("ix_login_failures_failed_at"))
+
+    op.drop_table("login_failures")
