@@ -11,6 +11,7 @@ import base64
 import concurrent.futures
 import contextlib
 import fcntl
+import hashlib
 import itertools
 import json
 import os
@@ -1003,10 +1004,38 @@ def pages(server: Server, paths: Iterable[str]) -> None:
             raise CheckFailed(
                 f"GET {path} answered {page.status} {page.headers.get('content-type')}"
             )
-        for asset in sorted(set(_LOCAL_ASSET.findall(page.body.decode(errors="replace")))):
+        html = page.body.decode(errors="replace")
+        content_security_policy(path, html, page.headers.get("content-security-policy"))
+        for asset in sorted(set(_LOCAL_ASSET.findall(html))):
             answer = server.get(asset)
             if answer.status != 200:
                 raise CheckFailed(f"{path} links {asset}, which answered {answer.status}")
+
+
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(path: str, html: str, policy: str | None) -> None:
+    """The page sends a policy under which only its own scripts run: none from elsewhere, no
+    'unsafe-inline' or eval, and each inline script allowed by its hash or nonce."""
+    if not policy:
+        raise CheckFailed(f"{path} sends no Content-Security-Policy")
+    directives = {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+    scripts = directives.get("script-src", directives.get("default-src"))
+    if scripts is None or not all(
+        source == "'self'" or source.startswith(("'sha256-", "'nonce-")) for source in scripts
+    ):
+        raise CheckFailed(f"{path}: scripts are not limited to its own: {policy}")
+    for attributes, body in _INLINE_SCRIPT.findall(html):
+        if "src=" in attributes:
+            continue
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        nonce = re.search(r'nonce="([^"]+)"', attributes)
+        if f"'sha256-{digest}'" not in scripts and not (nonce and f"'nonce-{nonce[1]}'" in scripts):
+            raise CheckFailed(f"{path}: an inline script the policy blocks: {body[:120]!r}")
 
 
 def request_id_logged(server: Server, timeout: float = 10) -> None:
@@ -1036,25 +1065,49 @@ REGISTER_PATH = "/api/v1/auth/register"
 TOKEN_PATH = "/api/v1/auth/token"
 
 
-def log_in(server: Server) -> dict[str, Any] | None:
-    """Register a fresh user and log in with the OAuth2 password form (the shared convention);
-    the token pair. None when the app has no such endpoints yet."""
+def register(server: Server, email: str | None = None) -> tuple[str, str] | None:
+    """A fresh account's email and password; None when the app has no shared auth endpoints."""
     schema = server.get("/openapi.json").json()
     paths = schema.get("paths", {}) if isinstance(schema, dict) else {}
     if REGISTER_PATH not in paths or TOKEN_PATH not in paths:
         return None
-    email = f"harness-{secrets.token_hex(6)}@example.com"
+    email = email or f"harness-{secrets.token_hex(6)}@example.com"
     password = secrets.token_urlsafe(18)
-    body = json.dumps({"email": email, "password": password}).encode()
-    created = http_post(server.base_url + REGISTER_PATH, body, "application/json")
+    created = post_json(server, REGISTER_PATH, {"email": email, "password": password})
     if created.status != 201:
         raise CheckFailed(f"registering a user answered {created.status}: {created.body[:300]!r}")
+    return email, password
+
+
+def post_json(server: Server, path: str, payload: object, token: str | None = None) -> Response:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = json.dumps(payload).encode()
+    return http_request(
+        urllib.request.Request(server.base_url + path, body, headers, method="POST"), timeout=10
+    )
+
+
+def token_request(server: Server, email: str, password: str) -> Response:
+    """The OAuth2 password form, as the docs' Authorize button sends it."""
     form = urllib.parse.urlencode({"username": email, "password": password}).encode()
-    login = http_post(server.base_url + TOKEN_PATH, form, "application/x-www-form-urlencoded")
+    return http_post(server.base_url + TOKEN_PATH, form, "application/x-www-form-urlencoded")
+
+
+def token_pair(server: Server, email: str, password: str) -> dict[str, Any]:
+    login = token_request(server, email, password)
     pair = login.json() if login.status == 200 else None
     if not isinstance(pair, dict) or "access_token" not in pair:
         raise CheckFailed(f"logging in answered {login.status}: {login.body[:300]!r}")
     return pair
+
+
+def log_in(server: Server) -> dict[str, Any] | None:
+    """Register a fresh user and log in with the OAuth2 password form (the shared convention);
+    the token pair. None when the app has no such endpoints yet."""
+    account = register(server)
+    return None if account is None else token_pair(server, *account)
 
 
 def access_token(server: Server) -> str | None:
@@ -1202,6 +1255,167 @@ def one_refresh_winner(server: Server, racers: int = 6) -> None:
     )
     if statuses != [200] + [401] * (racers - 1):
         raise CheckFailed(f"{racers} concurrent uses of one refresh token answered {statuses}")
+
+
+LOGOUT_PATH = "/api/v1/auth/logout"
+ME_PATH = "/api/v1/users/me"
+PASSWORD_PATH = "/api/v1/users/me/password"
+
+
+def throttles_password_guessing(server: Server, most: int = 30) -> None:
+    """Wrong passwords for one account: a 429 with Retry-After within `most` tries, and then
+    even the right password waits."""
+    account = register(server)
+    if account is None:
+        return
+    email, password = account
+    for attempt in range(1, most + 1):
+        status = token_request(server, email, "not-" + password).status
+        if status == 429:
+            break
+        if status != 401:
+            raise CheckFailed(f"wrong password number {attempt} answered {status}, not 401")
+    else:
+        raise CheckFailed(f"{most} wrong passwords for one account, and no 429")
+    right = token_request(server, email, password)
+    if right.status != 429 or not right.headers.get("retry-after", "").isdigit():
+        raise CheckFailed(
+            f"the right password after {attempt - 1} wrong ones answered {right.status}, "
+            f"Retry-After {right.headers.get('retry-after')!r}; expected 429 with seconds"
+        )
+
+
+def tokens_end_at_logout_and_password_change(server: Server) -> None:
+    """A logged-out refresh token stops working; a password change ends the access and
+    refresh tokens issued before it."""
+    account = register(server)
+    if account is None:
+        return
+    email, password = account
+    first = token_pair(server, email, password)
+    refresh = {"refresh_token": first["refresh_token"]}
+    logout = post_json(server, LOGOUT_PATH, refresh)
+    if logout.status != 204:
+        raise CheckFailed(f"POST {LOGOUT_PATH} answered {logout.status}, not 204")
+    if (after := post_json(server, REFRESH_PATH, refresh).status) != 401:
+        raise CheckFailed(f"a logged-out refresh token still refreshes: {after}")
+    second = token_pair(server, email, password)
+    change = {"current_password": password, "new_password": secrets.token_urlsafe(18)}
+    changed = post_json(server, PASSWORD_PATH, change, token=second["access_token"])
+    if changed.status != 204:
+        raise CheckFailed(f"changing the password answered {changed.status}: {changed.body!r}")
+    me = http_get(
+        server.base_url + ME_PATH, headers={"Authorization": f"Bearer {second['access_token']}"}
+    )
+    if me.status != 401:
+        raise CheckFailed(f"an access token from before a password change answered {me.status}")
+    old_refresh = {"refresh_token": second["refresh_token"]}
+    if (after := post_json(server, REFRESH_PATH, old_refresh).status) != 401:
+        raise CheckFailed(f"a refresh token from before a password change answered {after}")
+
+
+WEAK_PASSWORDS = ("password", "12345678", "iloveyou1", "qwerty123456")
+
+
+def refuses_weak_passwords(server: Server) -> None:
+    """Common passwords, short ones and the email itself are refused, without being echoed."""
+    if register(server) is None:
+        return
+    email = f"harness-weak-{secrets.token_hex(6)}@example.com"
+    for password in (*WEAK_PASSWORDS, email):
+        answer = post_json(server, REGISTER_PATH, {"email": email, "password": password})
+        if not 400 <= answer.status < 500:
+            raise CheckFailed(f"registering with password {password!r} answered {answer.status}")
+        # ("password" and the email are also a field's name and value: not evidence.)
+        if password not in ("password", email) and password.encode() in answer.body:
+            raise CheckFailed(f"the refusal echoes the password: {answer.body[:200]!r}")
+
+
+def one_account_per_mailbox(server: Server) -> None:
+    """An internationalised domain and its punycode spelling are one address."""
+    local = f"harness-idn-{secrets.token_hex(4)}"
+    if register(server, f"{local}@b\u00fccher.example") is None:
+        return
+    again = post_json(
+        server,
+        REGISTER_PATH,
+        {"email": f"{local.upper()}@xn--bcher-kva.example", "password": secrets.token_urlsafe(18)},
+    )
+    if again.status != 409:
+        raise CheckFailed(f"the punycode spelling of a registered address answered {again.status}")
+
+
+def no_credentials_for_strangers(server: Server) -> None:
+    """A foreign origin never gets credentialed CORS access (a reflected origin or `*` with
+    Access-Control-Allow-Credentials: true)."""
+    origin = "https://attacker.example"
+    preflight = http_request(
+        urllib.request.Request(
+            server.base_url + ME_PATH,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+            method="OPTIONS",
+        ),
+        timeout=10,
+    )
+    plain = server.get(ME_PATH, headers={"Origin": origin})
+    for name, answer in (("preflight", preflight), ("GET", plain)):
+        allowed = answer.headers.get("access-control-allow-origin")
+        credentials = answer.headers.get("access-control-allow-credentials", "").lower()
+        if allowed in (origin, "*") and credentials == "true":
+            raise CheckFailed(f"the {name} grants {origin} credentialed access: {answer.headers}")
+
+
+def page_session_ends_at_logout(server: Server, login_path: str) -> None:
+    """A session cookie copied before logging out opens nothing after it."""
+    account = register(server)
+    if account is None:
+        return
+    email, password = account
+    cookie = ""
+
+    def visit(path: str, form: Mapping[str, str] | None = None, jar: str | None = None) -> Response:
+        nonlocal cookie
+        headers = {"Cookie": jar if jar is not None else cookie}
+        body = None
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(server.base_url + path, body, headers)
+        answer = http_request(request, timeout=10, follow_redirects=False)
+        if jar is None and (set_cookie := answer.headers.get("set-cookie")):
+            cookie = set_cookie.split(";", 1)[0]
+        return answer
+
+    def csrf(path: str) -> str:
+        found = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', visit(path).body)
+        if not found:
+            raise CheckFailed(f"{path} has no CSRF token field")
+        return found.group(1).decode()
+
+    form = {"csrf_token": csrf(login_path), "email": email, "password": password}
+    if visit(login_path, form).status not in (302, 303):
+        raise CheckFailed(f"logging in on {login_path} did not redirect")
+    if visit("/account").status != 200:
+        raise CheckFailed("/account did not open after logging in")
+    copied = cookie
+    logout = visit("/logout", {"csrf_token": csrf("/")})
+    if logout.status not in (302, 303):
+        raise CheckFailed(f"POST /logout answered {logout.status}")
+    if (status := visit("/account", jar=copied).status) == 200:
+        raise CheckFailed(f"a session cookie copied before logout still opens /account ({status})")
+
+
+def ignores_a_stray_dotenv(server: Server) -> None:
+    """Production ignores a .env lying in its directory (the caller put one there that caps
+    bodies at 16 bytes): registering still works."""
+    try:
+        register(server)
+    except CheckFailed as exc:
+        raise CheckFailed(f"production read the .env in its directory: {exc}") from None
 
 
 def schemathesis(server: Server, workdir: Path, max_examples: int = 25) -> None:

@@ -34,6 +34,8 @@ class Starter:
     pages: tuple[str, ...] = ()
     # Whether production itself sends plain-HTTP requests (X-Forwarded-Proto: http) to https.
     https_redirect: bool = False
+    # The page form that logs in with a cookie session (email, password, CSRF token), if any.
+    login_page: str | None = None
 
 
 STARTERS = {
@@ -46,20 +48,21 @@ STARTERS = {
         production_checks=(
             ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         ),
-        pages=("/", "/admin/login/", "/redoc"),
+        pages=("/", "/admin/login/", "/docs", "/redoc"),
         https_redirect=True,
     ),
     "flask": Starter(
         "flask",
         lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
         pages=("/", "/login", "/register", "/redoc"),
+        login_page="/login",
     ),
     "fastapi": Starter(
         "fastapi",
         lambda project, slug: [project / "app" / "core" / "config.py"],
         # kind=realtime adds the WebSocket feed: both variants are proven.
         options={"kind": ("web-app", "realtime")},
-        pages=("/", "/redoc"),
+        pages=("/", "/docs", "/redoc"),
     ),
 }
 

@@ -178,6 +178,9 @@ def test_production_as_compose_runs_it(
     with timed(record_property, built, "migrate"):
         production.migrate(settings)
     starter = STARTERS[built.variant.framework]
+    # A developer's .env left in the directory must change nothing (ignores_a_stray_dotenv).
+    stray = production.app / ".env"
+    stray.write_text("MAX_REQUEST_BYTES=16\nDEBUG=true\n")
     with timed(record_property, built, "boot"):
         server = production.start(settings, built.scratch / "server.log")
         try:
@@ -197,9 +200,19 @@ def test_production_as_compose_runs_it(
             harness.one_refresh_winner(server)
             harness.one_account_per_email(server)
             harness.hostile_json_answers_4xx(server)
+            harness.ignores_a_stray_dotenv(server)
+            harness.tokens_end_at_logout_and_password_change(server)
+            harness.refuses_weak_passwords(server)
+            harness.one_account_per_mailbox(server)
+            harness.no_credentials_for_strangers(server)
+            if starter.login_page:
+                harness.page_session_ends_at_logout(server, starter.login_page)
+            # Last: it leaves this client's address with failed logins on record.
+            harness.throttles_password_guessing(server)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:
+        stray.unlink()
         with timed(record_property, built, "sigterm"):
             server.stop_cleanly()
 
