@@ -18,8 +18,9 @@ def text(**kwargs: Any) -> fields.String:
 
 
 def _not_common(password: str) -> None:
+    # The length has its own validator, which also puts the limits in the OpenAPI schema.
     problem = password_problem(password)
-    if problem:
+    if problem and MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise ValidationError(problem)
 
 
