@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,20 @@ def test_postgresql_answer_wires_the_database_for_development(copie: Any, framew
 
 def test_copier_questions_match_the_recommender_criteria(template: Path) -> None:
     assert check_consistency(template) == []
+
+
+@pytest.mark.parametrize("kind", ["web-app", "realtime"])
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_security_doc_names_only_tests_that_exist(copie: Any, framework: str, kind: str) -> None:
+    project = render(copie, framework=framework, kind=kind)
+    doc = (project / "docs" / "security.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", doc)
+    assert len(named) >= 20, doc
+    for path, test in named:
+        tree = ast.parse((project / path).read_text())
+        defined = {
+            n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert test in defined, f"docs/security.md names {path}::{test}, which does not exist"
+    nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
+    assert {"Security": "security.md"} in nav

@@ -15,7 +15,9 @@ from tests.conftest import PASSWORD, MakeUser, login
 SECRET = "x" * 40  # the test settings' secret
 
 
-async def test_register_creates_a_plain_user_even_when_asked_for_more(client: AsyncClient) -> None:
+async def test_register_creates_a_plain_user_even_when_asked_for_more(
+    app: FastAPI, client: AsyncClient
+) -> None:
     response = await client.post(
         "/api/v1/auth/register",
         json={
@@ -32,6 +34,10 @@ async def test_register_creates_a_plain_user_even_when_asked_for_more(client: As
     assert body["is_superuser"] is False
     assert body["is_active"] is True
     assert "password" not in str(body)
+    async with app.state.sessions() as session:
+        user = await session.get(User, body["id"])
+        assert user is not None
+        assert user.hashed_password.startswith("$argon2id$")
 
 
 async def test_register_rejects_a_taken_email(client: AsyncClient, make_user: MakeUser) -> None:
