@@ -1409,6 +1409,166 @@ def page_session_ends_at_logout(server: Server, login_path: str) -> None:
         raise CheckFailed(f"a session cookie copied before logout still opens /account ({status})")
 
 
+class WebSocketClient:
+    """Just enough of RFC 6455 for the checks: a handshake, masked text frames out, and the
+    opcode and payload of the next frame in."""
+
+    def __init__(self, base_url: str, path: str) -> None:
+        parts = urllib.parse.urlsplit(base_url)
+        self.sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=10)
+        key = base64.b64encode(secrets.token_bytes(16)).decode()
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = self.sock.recv(4096)
+            if not data:
+                break
+            head += data
+        head, _, self.pending = head.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 101"):
+            raise CheckFailed(f"the WebSocket handshake on {path} answered {head[:60]!r}")
+
+    def send_text(self, text: str) -> None:
+        payload = text.encode()
+        mask = secrets.token_bytes(4)
+        header = bytes([0x81, 0x80 | len(payload)]) if len(payload) < 126 else None
+        if header is None:
+            header = bytes([0x81, 0x80 | 126]) + len(payload).to_bytes(2, "big")
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def _read(self, count: int) -> bytes:
+        while len(self.pending) < count:
+            data = self.sock.recv(65_536)
+            if not data:
+                raise EOFError
+            self.pending += data
+        taken, self.pending = self.pending[:count], self.pending[count:]
+        return taken
+
+    def receive(self, timeout: float) -> tuple[int, bytes] | None:
+        """The next frame's opcode and payload; None if none came within `timeout`; opcode 8
+        (close) when the server closed without a close frame."""
+        self.sock.settimeout(timeout)
+        try:
+            first, second = self._read(2)
+            size = second & 0x7F
+            if size >= 126:
+                size = int.from_bytes(self._read(2 if size == 126 else 8), "big")
+            return first & 0x0F, self._read(size)
+        except TimeoutError:
+            return None
+        except (EOFError, ConnectionError):
+            return 8, b""
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def socket_takes_its_token_in_the_first_message(server: Server, path: str) -> None:
+    """A token in the socket's URL (which access logs record) opens nothing; the same token
+    as the first message does."""
+    pair = log_in(server)
+    if pair is None:
+        return
+    access = pair["access_token"]
+    in_url = WebSocketClient(server.base_url, f"{path}?token={access}")
+    try:
+        in_url.send_text("{}")
+        frame = in_url.receive(timeout=15)
+    finally:
+        in_url.close()
+    if frame is None or frame[0] != 8:
+        raise CheckFailed(f"a socket with its token only in the URL stayed open: {frame}")
+    if len(frame[1]) >= 2 and (code := int.from_bytes(frame[1][:2], "big")) != 1008:
+        raise CheckFailed(f"a socket with its token only in the URL closed with {code}, not 1008")
+    in_message = WebSocketClient(server.base_url, path)
+    try:
+        in_message.send_text(json.dumps({"token": access}))
+        frame = in_message.receive(timeout=1)
+    finally:
+        in_message.close()
+    if frame is not None:
+        raise CheckFailed(f"a socket with its token in the first message got {frame}")
+
+
+def logins_leave_the_loop_serving(server: Server, logins: int = 8, rounds: int = 5) -> None:
+    """An async server hashes passwords off its event loop: with several logins hashing at
+    once in every worker, a probe still answers in well under one login's time."""
+    account = register(server)
+    if account is None:
+        return
+    started = time.monotonic()
+    token_pair(server, *account)
+    one_login = time.monotonic() - started
+    waits = []
+    with concurrent.futures.ThreadPoolExecutor(logins) as pool:
+        for _ in range(rounds):
+            pending = [pool.submit(token_request, server, *account) for _ in range(logins)]
+            # Not polling: the probe must land while the logins are hashing, not before.
+            time.sleep(one_login / 4)
+            asked = time.monotonic()
+            server.get("/health")
+            waits.append(time.monotonic() - asked)
+            statuses = [future.result().status for future in pending]
+            if statuses != [200] * logins:
+                raise CheckFailed(f"{logins} concurrent logins answered {statuses}")
+    if sum(wait > one_login * 0.75 for wait in waits) > rounds // 2:
+        raise CheckFailed(
+            f"while {logins} logins hashed, /health waited {[round(w, 3) for w in waits]} s; "
+            f"one login takes {one_login:.3f} s: the hashing blocks the event loop"
+        )
+
+
+_INPUT = re.compile(rb"<input\b[^>]*>", re.IGNORECASE)
+
+
+def _attribute(tag: bytes, name: str) -> str | None:
+    found = re.search(rb"\b" + name.encode() + rb'="([^"]*)"', tag)
+    return found.group(1).decode() if found else None
+
+
+def login_form_is_throttled(server: Server, path: str, most: int = 30) -> None:
+    """A page's login form, filled as a person fills it (its hidden fields kept, the cookie it
+    set sent back), answers 429 with Retry-After within `most` wrong passwords."""
+    account = register(server)
+    if account is None:
+        return
+    email, password = account
+    for attempt in range(1, most + 1):
+        page = http_get(server.base_url + path)
+        cookies = "; ".join(
+            value.split(";", 1)[0] for name, value in page.headers.items() if name == "set-cookie"
+        )
+        form: dict[str, str] = {}
+        for tag in _INPUT.findall(page.body):
+            name, kind = _attribute(tag, "name"), (_attribute(tag, "type") or "text").lower()
+            if name is None:
+                continue
+            if kind == "hidden":
+                form[name] = _attribute(tag, "value") or ""
+            elif kind == "password":
+                form[name] = "not-" + password
+            elif kind in ("text", "email"):
+                form[name] = email
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies}
+        request = urllib.request.Request(
+            server.base_url + path, urllib.parse.urlencode(form).encode(), headers
+        )
+        answer = http_request(request, timeout=10, follow_redirects=False)
+        if answer.status == 429:
+            if not answer.headers.get("retry-after", "").isdigit():
+                raise CheckFailed(f"{path} answered 429 without Retry-After seconds")
+            return
+        if answer.status != 200:
+            raise CheckFailed(f"wrong password number {attempt} on {path} answered {answer.status}")
+    raise CheckFailed(f"{most} wrong passwords on {path}, and no 429")
+
+
 def ignores_a_stray_dotenv(server: Server) -> None:
     """Production ignores a .env lying in its directory (the caller put one there that caps
     bodies at 16 bytes): registering still works."""

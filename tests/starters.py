@@ -36,6 +36,10 @@ class Starter:
     https_redirect: bool = False
     # The page form that logs in with a cookie session (email, password, CSRF token), if any.
     login_page: str | None = None
+    # Page forms that log in with a password (filled as a person fills them).
+    login_forms: tuple[str, ...] = ()
+    # Whether requests share an event loop, where one blocking call stalls all of them.
+    event_loop: bool = False
 
 
 STARTERS = {
@@ -49,6 +53,7 @@ STARTERS = {
             ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         ),
         pages=("/", "/admin/login/", "/docs", "/redoc"),
+        login_forms=("/admin/login/",),
         https_redirect=True,
     ),
     "flask": Starter(
@@ -56,6 +61,7 @@ STARTERS = {
         lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
         pages=("/", "/login", "/register", "/redoc"),
         login_page="/login",
+        login_forms=("/login",),
     ),
     "fastapi": Starter(
         "fastapi",
@@ -63,6 +69,7 @@ STARTERS = {
         # kind=realtime adds the WebSocket feed: both variants are proven.
         options={"kind": ("web-app", "realtime")},
         pages=("/", "/docs", "/redoc"),
+        event_loop=True,
     ),
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import subprocess
 from collections.abc import Iterator
@@ -114,6 +116,26 @@ def test_local_assets_are_found_in_pages() -> None:
         "<script src='/static/ui.js'></script><script src=\"https://cdn.example/x.js\"></script>"
     )
     assert harness._LOCAL_ASSET.findall(html) == ["/static/site.css", "/static/ui.js"]
+
+
+def test_content_security_policy_allows_only_the_pages_own_scripts() -> None:
+    inline = "start()"
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    page = f"<script src='/static/ui.js'></script><script>{inline}</script>"
+    harness.content_security_policy(
+        "/", page, f"default-src 'self'; script-src 'self' 'sha256-{digest}'"
+    )
+    harness.content_security_policy("/", "<p>no scripts</p>", "default-src 'self'")
+    refused = {
+        "no header": ("<p>x</p>", None),
+        "unsafe-inline": ("<p>x</p>", "script-src 'self' 'unsafe-inline'"),
+        "another origin": ("<p>x</p>", "default-src 'self' https://cdn.example"),
+        "an unlisted inline script": (page, "default-src 'self'"),
+    }
+    for what, (html, policy) in refused.items():
+        with pytest.raises(CheckFailed):
+            harness.content_security_policy("/", html, policy)
+            pytest.fail(f"{what} passed")
 
 
 def test_env_reads_are_found(tmp_path: Path) -> None:

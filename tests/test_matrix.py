@@ -207,8 +207,15 @@ def test_production_as_compose_runs_it(
             harness.no_credentials_for_strangers(server)
             if starter.login_page:
                 harness.page_session_ends_at_logout(server, starter.login_page)
-            # Last: it leaves this client's address with failed logins on record.
+            if starter.event_loop:
+                harness.logins_leave_the_loop_serving(server)
+            for method, path in harness.Readme.read(built.project).endpoints():
+                if method == "WS":
+                    harness.socket_takes_its_token_in_the_first_message(server, path)
+            # Last: they leave this client's address with failed logins on record.
             harness.throttles_password_guessing(server)
+            for form in starter.login_forms:
+                harness.login_form_is_throttled(server, form)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:
