@@ -134,8 +134,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Keep every check of one generated project on one xdist worker (it owns the venv)."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and "built" in callspec.params:
-            item.add_marker(pytest.mark.xdist_group(callspec.params["built"].id))
+        if callspec is None:
+            continue
+        for owner in ("built", "variant"):
+            if owner in callspec.params:
+                item.add_marker(pytest.mark.xdist_group(f"{owner}-{callspec.params[owner].id}"))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -148,6 +151,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                     project, check, seconds = value
                     mark = "" if outcome == "passed" else "!"
                     rows.setdefault(project, []).append(f"{check}{mark} {seconds:.1f}s")
+                elif key == "fwgen_figure":
+                    project, label, figure = value
+                    rows.setdefault(project, []).append(f"{label} {figure}")
     if rows:
         terminalreporter.section("generated projects (check seconds)")
         for project in sorted(rows):

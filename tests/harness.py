@@ -677,7 +677,7 @@ def websocket_exists(base_url: str, path: str) -> bool:
     return status_line.split()[1:2] != ["404"]
 
 
-def readme_endpoints_exist(server: Server, readme: Readme) -> None:
+def readme_endpoints_exist(server: Site, readme: Readme) -> None:
     """Every endpoint the README's table lists is served: in the schema, or answering."""
     schema = server.get("/openapi.json").json()
     documented = set(schema.get("paths", {})) if isinstance(schema, dict) else set()
@@ -889,9 +889,27 @@ class Production:
 
 
 @dataclass
-class Server:
-    process: subprocess.Popen[bytes]
+class Site:
+    """An app answering at `base_url`, however it was started."""
+
     base_url: str
+
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> Response:
+        """GET following redirects, as a browser does; an address it cannot reach fails."""
+        try:
+            return http_get(self.base_url + path, headers=headers)
+        except urllib.error.URLError as exc:
+            request = urllib.request.Request(self.base_url + path, headers=dict(headers or {}))
+            first = http_request(request, timeout=5, follow_redirects=False)
+            hop = ""
+            if 300 <= first.status < 400:
+                hop = f" after a {first.status} to {first.headers.get('location')}"
+            raise CheckFailed(f"GET {path} failed{hop}: {exc.reason}") from None
+
+
+@dataclass
+class Server(Site):
+    process: subprocess.Popen[bytes]
     log: Path
 
     @classmethod
@@ -912,7 +930,7 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        return cls(process, base_url or f"http://localhost:{env['PORT']}", log)
+        return cls(base_url=base_url or f"http://localhost:{env['PORT']}", process=process, log=log)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-5000:]
@@ -932,18 +950,6 @@ class Server:
                 pass
             time.sleep(0.05)
         raise CheckFailed(f"/health did not answer 200 within {timeout}s:\n{self.output()}")
-
-    def get(self, path: str, headers: Mapping[str, str] | None = None) -> Response:
-        """GET following redirects, as a browser does; an address it cannot reach fails."""
-        try:
-            return http_get(self.base_url + path, headers=headers)
-        except urllib.error.URLError as exc:
-            request = urllib.request.Request(self.base_url + path, headers=dict(headers or {}))
-            first = http_request(request, timeout=5, follow_redirects=False)
-            hop = ""
-            if 300 <= first.status < 400:
-                hop = f" after a {first.status} to {first.headers.get('location')}"
-            raise CheckFailed(f"GET {path} failed{hop}: {exc.reason}") from None
 
     def stop(self, timeout: float = 30, how: signal.Signals = signal.SIGTERM) -> int:
         """Signal the server's process group (SIGTERM, as a platform stops it; SIGINT, as
@@ -996,7 +1002,7 @@ def probes(server: Server) -> None:
 _LOCAL_ASSET = re.compile(r"""(?:href|src)=["'](/[^"'?#]+\.(?:css|js))(?:[?#][^"']*)?["']""")
 
 
-def pages(server: Server, paths: Iterable[str]) -> None:
+def pages(server: Site, paths: Iterable[str]) -> None:
     """Each page answers HTML, and the stylesheets and scripts it links are served locally."""
     for path in paths:
         page = server.get(path)

@@ -151,3 +151,16 @@ def matrix(limit: int = MAX_PROJECTS) -> tuple[list[Variant], str | None]:
 
 def variants() -> Iterator[Variant]:
     yield from matrix()[0]
+
+
+def container_variants() -> list[Variant]:
+    """One image per framework and database. Python alternates (SQLite on 3.12, PostgreSQL on
+    3.13), so both base images are built; among a starter's own options the last value is
+    taken (FastAPI's realtime kind: the app with the WebSocket)."""
+    chosen = []
+    for name, starter in STARTERS.items():
+        for database, python in (("sqlite", "3.12"), ("postgresql", "3.13")):
+            answers = {"database": database, "python_version": python}
+            answers |= {option: values[-1] for option, values in starter.options.items()}
+            chosen.append(Variant(name, tuple(sorted(answers.items()))))
+    return chosen

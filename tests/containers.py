@@ -1,0 +1,299 @@
+"""Container engines for the harness: a project's own Dockerfile built, its image run, its
+compose.yaml brought up.
+
+One code path for Docker and Podman: the engine is the first of `docker` and `podman` whose
+`info` answers (FWGEN_CONTAINER_ENGINE names one). Podman builds with
+`--pull=$FWGEN_CONTAINER_PULL` (default `missing`), so a machine whose base images were prepared
+locally sets `never` and reaches no registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness import CheckFailed, compose_environment, http_get
+
+ENGINES = ("docker", "podman")
+# Podman without systemd complains on stderr about healthcheck timers it cannot add.
+_NOISE = re.compile(r"systemd|/run/systemd/private")
+
+
+@dataclass(frozen=True)
+class Engine:
+    program: str
+
+    @classmethod
+    def find(cls) -> Engine | None:
+        """The first engine that answers, or None."""
+        chosen = os.environ.get("FWGEN_CONTAINER_ENGINE")
+        for name in [chosen] if chosen else ENGINES:
+            path = shutil.which(name)
+            if path is None:
+                continue
+            try:
+                info = subprocess.run([path, "info"], capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                continue
+            if info.returncode == 0:
+                return cls(path)
+        return None
+
+    @property
+    def name(self) -> str:
+        return Path(self.program).name
+
+    def __call__(self, *args: str, timeout: float = 300, check: bool = True) -> str:
+        try:
+            done = subprocess.run(
+                [self.program, *args], capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise CheckFailed(f"`{self.name} {' '.join(args[:2])}` ran over {timeout}s") from None
+        if check and done.returncode != 0:
+            errors = "\n".join(line for line in done.stderr.splitlines() if not _NOISE.search(line))
+            raise CheckFailed(
+                f"`{self.name} {' '.join(args)}` exited {done.returncode}:\n{errors[-3000:]}"
+            )
+        return done.stdout
+
+    def returncode(self, *args: str, timeout: float = 60) -> int:
+        try:
+            done = subprocess.run([self.program, *args], capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return -1
+        return done.returncode
+
+    def build(self, context: Path, tag: str, log: Path) -> float:
+        """Build the Dockerfile in `context` as `tag`; the seconds it took. The output (which
+        says what ran and what came from the cache) goes to `log`."""
+        args = ["build", "--tag", tag]
+        if self.name == "podman":
+            # The OCI image format has no HEALTHCHECK; Docker's keeps it.
+            args += [
+                "--format",
+                "docker",
+                f"--pull={os.environ.get('FWGEN_CONTAINER_PULL', 'missing')}",
+            ]
+        else:
+            args += ["--progress", "plain"]
+        start = time.monotonic()
+        with log.open("w") as out:
+            done = subprocess.run(
+                [self.program, *args, str(context)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=1200,
+            )
+        if done.returncode != 0:
+            raise CheckFailed(f"building {context.name}'s image failed:\n{log.read_text()[-3000:]}")
+        return time.monotonic() - start
+
+    def image_size(self, tag: str) -> int:
+        return int(self("image", "inspect", "--format", "{{.Size}}", tag).strip())
+
+    def healthcheck_test(self, tag: str) -> list[str]:
+        raw = self("image", "inspect", "--format", "{{json .Config.Healthcheck}}", tag).strip()
+        declared: Any = json.loads(raw) if raw and raw != "null" else None
+        if not isinstance(declared, dict) or not declared.get("Test"):
+            raise CheckFailed(f"the image {tag} declares no HEALTHCHECK")
+        return [str(part) for part in declared["Test"]]
+
+    def run_check(self, container: str, test: Sequence[str]) -> int:
+        """Run a HEALTHCHECK-style test (CMD or CMD-SHELL) inside the container, as the
+        engine does; its exit status."""
+        kind, *command = test
+        if kind == "CMD-SHELL":
+            command = ["sh", "-c", " ".join(command)]
+        elif kind != "CMD":
+            raise CheckFailed(f"unsupported healthcheck test {test}")
+        return self.returncode("exec", container, *command, timeout=30)
+
+    def logs(self, container: str) -> str:
+        done = subprocess.run(
+            [self.program, "logs", container], capture_output=True, text=True, timeout=60
+        )
+        return done.stdout + done.stderr
+
+    def remove(self, *containers: str) -> None:
+        if containers:
+            self("rm", "--force", *containers, check=False)
+
+
+def wait_for(what: str, ready: Callable[[], bool], timeout: float) -> float:
+    """Poll `ready()` until it is true; the seconds it took."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if ready():
+            return time.monotonic() - start
+        time.sleep(0.1)
+    raise CheckFailed(f"{what} did not happen within {timeout}s")
+
+
+def answers_200(url: str) -> bool:
+    try:
+        return http_get(url, timeout=2).status == 200
+    except OSError:
+        return False
+
+
+# ---- compose.yaml, brought up as compose does -------------------------------------------
+
+
+@dataclass
+class Service:
+    name: str
+    spec: dict[str, Any]
+    environment: dict[str, str]
+
+    @property
+    def depends_on(self) -> dict[str, str]:
+        raw = self.spec.get("depends_on") or {}
+        if isinstance(raw, list):
+            return {name: "service_started" for name in raw}
+        return {
+            name: (cond or {}).get("condition", "service_started") for name, cond in raw.items()
+        }
+
+
+@dataclass
+class Stack:
+    """A project's compose.yaml run with an engine, as `docker compose` runs it: a network in
+    which each service answers to its name, named volumes, services started in dependency
+    order, each `depends_on` condition waited for (healthy, completed successfully).
+
+    `host_ports` moves a published host port elsewhere (the machine's own PostgreSQL may hold
+    5432); everything else is as written."""
+
+    engine: Engine
+    project: Path
+    host_ports: Mapping[int, int] = field(default_factory=dict)
+    image: str = ""
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        document = yaml.safe_load((self.project / "compose.yaml").read_text())
+        self.name = self.project.name.lower()
+        self.document = document
+        for name, spec in document["services"].items():
+            environment = compose_environment(self.project, name)
+            self.services[name] = Service(name, spec, environment)
+
+    def container(self, service: str) -> str:
+        return f"{self.name}-{service}-1"
+
+    @property
+    def network(self) -> str:
+        return f"{self.name}_default"
+
+    def volume(self, name: str) -> str:
+        return f"{self.name}_{name}"
+
+    def order(self) -> list[Service]:
+        done: list[str] = []
+
+        def visit(name: str, path: tuple[str, ...]) -> None:
+            if name in done:
+                return
+            if name in path:
+                raise CheckFailed(f"compose.yaml: depends_on cycle through {name}")
+            for dependency in self.services[name].depends_on:
+                visit(dependency, (*path, name))
+            done.append(name)
+
+        for name in self.services:
+            visit(name, ())
+        return [self.services[name] for name in done]
+
+    def _run_args(self, service: Service) -> list[str]:
+        spec = service.spec
+        args = ["--name", self.container(service.name), "--network", self.network]
+        args += ["--network-alias", service.name]
+        for key, value in service.environment.items():
+            args += ["--env", f"{key}={value}"]
+        for port in spec.get("ports", []):
+            *host, inside = str(port).split(":")
+            if host:
+                published = int(host[-1])
+                host[-1] = str(self.host_ports.get(published, published))
+                args += ["--publish", ":".join([*host, inside])]
+        for mount in spec.get("volumes", []):
+            source, _, target = str(mount).partition(":")
+            named = source in (self.document.get("volumes") or {})
+            args += ["--volume", f"{self.volume(source) if named else source}:{target}"]
+        image = self.image if "build" in spec else spec["image"]
+        args.append(image)
+        command = spec.get("command")
+        if command:
+            args += command if isinstance(command, list) else ["sh", "-c", command]
+        return args
+
+    def up(self) -> dict[str, float]:
+        """Start every service in order, waiting for each condition; seconds per service."""
+        self.engine("network", "create", self.network, check=False)
+        for name in self.document.get("volumes") or {}:
+            self.engine("volume", "create", self.volume(name), check=False)
+        timings: dict[str, float] = {}
+        conditions = {
+            dependency: condition
+            for service in self.services.values()
+            for dependency, condition in service.depends_on.items()
+        }
+        for service in self.order():
+            start = time.monotonic()
+            container = self.container(service.name)
+            existing = self.engine("ps", "--all", "--quiet", "--filter", f"name=^{container}$")
+            if existing.strip():
+                state = self.engine("inspect", "--format", "{{.State.Running}}", container)
+                if state.strip() != "true":
+                    self.engine(
+                        "start", container
+                    )  # a finished one-off runs again, as compose does
+            else:
+                self.engine("run", "--detach", *self._run_args(service))
+            condition = conditions.get(service.name)
+            if condition == "service_healthy":
+                test = service.spec["healthcheck"]["test"]
+
+                def healthy(container: str = container, test: list[str] = test) -> bool:
+                    return self.engine.run_check(container, test) == 0
+
+                wait_for(f"{service.name} healthy", healthy, timeout=120)
+            elif condition == "service_completed_successfully":
+                code = self.engine("wait", container, timeout=300).strip().splitlines()[-1]
+                if code != "0":
+                    raise CheckFailed(
+                        f"the {service.name} service exited {code}:\n{self.logs(service.name)}"
+                    )
+            timings[service.name] = time.monotonic() - start
+        return timings
+
+    def logs(self, service: str) -> str:
+        return self.engine.logs(self.container(service))[-5000:]
+
+    def down(self) -> None:
+        """`down -v`: the containers, the network and the named volumes go."""
+        self.engine.remove(*(self.container(name) for name in self.services))
+        self.engine("network", "rm", self.network, check=False)
+        for name in self.document.get("volumes") or {}:
+            self.engine("volume", "rm", "--force", self.volume(name), check=False)
+
+    def leftovers(self) -> list[str]:
+        containers = self.engine("ps", "--all", "--format", "{{.Names}}").split()
+        volumes = self.engine("volume", "ls", "--format", "{{.Name}}").split()
+        networks = self.engine("network", "ls", "--format", "{{.Name}}").split()
+        return [
+            item
+            for item in (*containers, *volumes, *networks)
+            if item.startswith((f"{self.name}-", f"{self.name}_"))
+        ]

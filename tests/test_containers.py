@@ -1,0 +1,234 @@
+"""The generated Dockerfile and compose.yaml, built and run for real (slow).
+
+One image per framework and database (starters.container_variants): every image runs alone on
+a SQLite file in a volume, as a small deployment runs it; the PostgreSQL variants also bring
+compose.yaml up as written (db, migrate, app). The images are built from the directory
+`fwgen new` wrote, with its own Dockerfile and .dockerignore, as `docker compose up --build`
+right after `fwgen new` builds them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from containers import Engine, Stack, answers_200, wait_for
+from starters import STARTERS, Variant, container_variants
+
+from generator.cli import cli
+
+import harness
+
+pytestmark = pytest.mark.slow
+
+Recorder = Callable[[str, object], None]
+STOP_GRACE = 30  # seconds: what compose and Kubernetes give a container after SIGTERM
+_ERROR_LINE = re.compile(r'"level": "(ERROR|CRITICAL)"|Traceback|\bERROR\b')
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    found = Engine.find()
+    if found is None:
+        message = (
+            "no container engine answers (docker or podman, with base images it can use): "
+            "the container stage did not run"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@dataclass
+class Imaged:
+    variant: Variant
+    project: Path
+    tag: str
+    scratch: Path
+    build_seconds: float
+    size: int
+
+
+@pytest.fixture(scope="session")
+def images(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Variant], Imaged]:
+    """Each variant's project, generated and its image built once, when a check first needs it."""
+    made: dict[Variant, Imaged] = {}
+
+    def image(variant: Variant) -> Imaged:
+        if variant not in made:
+            scratch = tmp_path_factory.mktemp(f"image-{variant.id}")
+            project = scratch / variant.project_name
+            args = ["new", variant.project_name, "--yes", "--framework", variant.framework]
+            args += ["--output", str(project)]
+            for name, value in variant.answers:
+                args += ["--data", f"{name}={value}"]
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+            tag = f"localhost/{variant.project_name}:latest"
+            seconds = engine.build(project, tag, scratch / "build.log")
+            made[variant] = Imaged(variant, project, tag, scratch, seconds, engine.image_size(tag))
+        return made[variant]
+
+    return image
+
+
+VARIANTS = container_variants()
+ON_POSTGRESQL = [v for v in VARIANTS if v.get("database") == "postgresql"]
+
+
+def record(record_property: Recorder, imaged: Imaged, check: str, seconds: float) -> None:
+    record_property("fwgen_check", (imaged.variant.id, check, round(seconds, 2)))
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": database_url,
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        # Django redirects plain HTTP to https:// unless told nothing terminates TLS.
+        "SECURE_SSL_REDIRECT": "false",
+    }
+
+
+def env_args(env: dict[str, str]) -> list[str]:
+    return [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
+def test_image_runs_as_built(
+    engine: Engine,
+    images: Callable[[Variant], Imaged],
+    variant: Variant,
+    record_property: Recorder,
+) -> None:
+    """The image alone, on SQLite in a volume: migrations in a one-off container, then the
+    app as an unprivileged user that cannot change its code, healthy by its own HEALTHCHECK,
+    serving its pages, logging no error, and gone within the grace period after SIGTERM."""
+    imaged = images(variant)
+    record(record_property, imaged, "image-build", imaged.build_seconds)
+    record_property("fwgen_figure", (imaged.variant.id, "image", f"{imaged.size / 1e6:.0f} MB"))
+    name = f"fwgen-run-{imaged.variant.id}"
+    volume = f"{name}-data"
+    env = production_env("sqlite:////data/app.sqlite3")
+    port = harness.free_port()
+    engine.remove(name)
+    engine("volume", "rm", "--force", volume, check=False)
+    engine("volume", "create", volume)
+    try:
+        migrate = harness.compose_migrate_command(imaged.project)
+        start = time.monotonic()
+        engine("run", "--rm", "--volume", f"{volume}:/data", *env_args(env), imaged.tag, *migrate)
+        record(record_property, imaged, "image-migrate", time.monotonic() - start)
+        start = time.monotonic()
+        engine(
+            "run", "--detach", "--name", name, "--publish", f"127.0.0.1:{port}:8000",
+            "--volume", f"{volume}:/data", *env_args(env), imaged.tag,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        first = wait_for(
+            "the container's /health answering 200", lambda: answers_200(base + "/health"), 90
+        )
+        record(record_property, imaged, "image-first-200", time.monotonic() - start)
+        del first
+        if not answers_200(base + "/ready"):
+            raise harness.CheckFailed("/ready did not answer 200 in the container")
+        uid = engine("exec", name, "id", "-u").strip()
+        if uid != "10001":
+            raise harness.CheckFailed(f"the app runs as uid {uid}, not 10001")
+        for attempt in (
+            "open('/app/pyproject.toml', 'a')",
+            "open('/app/planted.py', 'w')",
+        ):
+            if engine.returncode("exec", name, "python", "-c", attempt) == 0:
+                raise harness.CheckFailed(f"the app's user can change its code: {attempt}")
+        test = engine.healthcheck_test(imaged.tag)
+        if (code := engine.run_check(name, test)) != 0:
+            raise harness.CheckFailed(f"the image's HEALTHCHECK {test} exited {code}")
+        site = harness.Site(base)
+        harness.pages(site, STARTERS[imaged.variant.framework].pages)
+        harness.readme_endpoints_exist(site, harness.Readme.read(imaged.project))
+        logs = engine.logs(name)
+        if errors := [line for line in logs.splitlines() if _ERROR_LINE.search(line)]:
+            raise harness.CheckFailed("a clean start logged errors:\n" + "\n".join(errors[:10]))
+        start = time.monotonic()
+        engine("stop", "--time", str(STOP_GRACE), name, timeout=STOP_GRACE + 30)
+        stopped = time.monotonic() - start
+        record(record_property, imaged, "image-sigterm", stopped)
+        code = engine("inspect", "--format", "{{.State.ExitCode}}", name).strip()
+        if stopped >= STOP_GRACE or code not in ("0", "143"):
+            raise harness.CheckFailed(f"SIGTERM: stopped after {stopped:.1f}s with exit {code}")
+        if "Traceback" in engine.logs(name):
+            raise harness.CheckFailed(f"a traceback on the way out:\n{engine.logs(name)}")
+    finally:
+        engine.remove(name)
+        engine("volume", "rm", "--force", volume, check=False)
+
+
+@pytest.mark.parametrize("variant", ON_POSTGRESQL, ids=lambda v: v.id)
+def test_compose_stack_as_written(
+    engine: Engine,
+    images: Callable[[Variant], Imaged],
+    variant: Variant,
+    record_property: Recorder,
+) -> None:
+    """`docker compose up` right after `fwgen new`: the database, the migrations once, then the
+    app on http://localhost:8000 with the pages a user opens. A second `up` runs the
+    migrations again without losing data; `down -v` leaves nothing behind. (The database's
+    published 5432 moves to a free port: this machine's own PostgreSQL holds 5432.)"""
+    imaged = images(variant)
+    stack = Stack(engine, imaged.project, host_ports={5432: harness.free_port()}, image=imaged.tag)
+    base = "http://localhost:8000"
+    with harness.machine_lock("port-8000"):
+        stack.down()
+        try:
+            start = time.monotonic()
+            timings = stack.up()
+            wait_for("the app answering on :8000", lambda: answers_200(base + "/health"), 90)
+            record(record_property, imaged, "compose-first-200", time.monotonic() - start)
+            record(record_property, imaged, "compose-migrate", timings["migrate"])
+            site = harness.Site(base)
+            harness.pages(site, STARTERS[variant.framework].pages)
+            harness.readme_endpoints_exist(site, harness.Readme.read(imaged.project))
+            account = harness.register(site)
+            assert account is not None
+            start = time.monotonic()
+            stack.up()
+            record(record_property, imaged, "compose-second-up", time.monotonic() - start)
+            harness.token_pair(site, *account)
+        finally:
+            stack.down()
+        if leftovers := stack.leftovers():
+            raise harness.CheckFailed(f"`down -v` left {leftovers}")
+
+
+@pytest.mark.parametrize("variant", ON_POSTGRESQL, ids=lambda v: v.id)
+def test_a_code_change_rebuilds_from_the_cache(
+    engine: Engine,
+    images: Callable[[Variant], Imaged],
+    variant: Variant,
+    record_property: Recorder,
+) -> None:
+    """Changing code, not dependencies, reuses the dependency layer: no package is installed."""
+    imaged = images(variant)
+    changed = imaged.scratch / "changed" / imaged.project.name
+    shutil.copytree(imaged.project, changed, symlinks=True)
+    readme = changed / "README.md"
+    readme.write_text(readme.read_text() + "\nA code-only change.\n")
+    log = imaged.scratch / "rebuild.log"
+    seconds = engine.build(changed, imaged.tag + "-rebuilt", log)
+    record(record_property, imaged, "image-rebuild", seconds)
+    installs = re.findall(r"Installed (\d+) packages?", log.read_text())
+    if any(int(count) > 1 for count in installs):
+        raise harness.CheckFailed(
+            f"a code-only change reinstalled dependencies ({installs}):\n{log.read_text()[-2000:]}"
+        )
+    engine("image", "rm", imaged.tag + "-rebuilt", check=False)
