@@ -95,6 +95,14 @@ class Variant:
     def slug(self) -> str:
         return self.project_name.replace("-", "_")
 
+    def new_args(self, output: Path) -> list[str]:
+        """The `fwgen new` arguments that write this variant's project to `output`."""
+        args = ["new", self.project_name, "--yes", "--framework", self.framework]
+        args += ["--output", str(output)]
+        for name, value in self.answers:
+            args += ["--data", f"{name}={value}"]
+        return args
+
 
 def _full(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
     names = sorted(options)

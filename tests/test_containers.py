@@ -67,11 +67,7 @@ def images(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Callable
         if variant not in made:
             scratch = tmp_path_factory.mktemp(f"image-{variant.id}")
             project = scratch / variant.project_name
-            args = ["new", variant.project_name, "--yes", "--framework", variant.framework]
-            args += ["--output", str(project)]
-            for name, value in variant.answers:
-                args += ["--data", f"{name}={value}"]
-            result = CliRunner().invoke(cli, args)
+            result = CliRunner().invoke(cli, variant.new_args(project))
             assert result.exit_code == 0, result.output
             tag = f"localhost/{variant.project_name}:latest"
             seconds = engine.build(project, tag, scratch / "build.log")

@@ -53,11 +53,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     scratch = tmp_path_factory.mktemp(variant.id)
     start = time.monotonic()
     project = scratch / variant.project_name
-    args = ["new", variant.project_name, "--yes", "--framework", variant.framework]
-    args += ["--output", str(project)]
-    for name, value in variant.answers:
-        args += ["--data", f"{name}={value}"]
-    result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(cli, variant.new_args(project))
     assert result.exit_code == 0, result.output
     checkout = harness.clone(project, scratch / "checkout")
     harness.run([harness.require("uv"), "sync", "--locked"], checkout, what="uv sync --locked")
