@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 import yaml
 
 from generator.knowledge import FRAMEWORKS
+from generator.naming import MAX_LENGTH
 from generator.questions import check_consistency
 
 from conftest import parse_tree
@@ -170,3 +173,16 @@ def test_security_doc_names_only_tests_that_exist(copie: Any, framework: str, ki
         assert test in defined, f"docs/security.md names {path}::{test}, which does not exist"
     nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
     assert {"Security": "security.md"} in nav
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework: str) -> None:
+    """A long project name lands inside imports, dotted paths and argument lists: the first
+    commit must still pass its own `ruff check` and `ruff format --check`."""
+    name = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
+    project = render(copie, project_name=name, framework=framework)
+    ruff = shutil.which("ruff")
+    assert ruff, "ruff is one of fwgen's development dependencies"
+    for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        done = subprocess.run([ruff, *args], cwd=project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr

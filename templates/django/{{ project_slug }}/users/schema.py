@@ -8,7 +8,7 @@ from drf_spectacular.openapi import AutoSchema
 
 # drf-spectacular registers extensions in an untyped __init_subclass__.
 class OAuth2PasswordScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "{{ project_slug }}.users.authentication.JWTAuthentication"
+    target_class = f"{__package__}.authentication.JWTAuthentication"
     name = "OAuth2PasswordBearer"
     # Wins over drf-spectacular's own plain-bearer description of the same class.
     priority = 1
