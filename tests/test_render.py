@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -181,8 +181,7 @@ def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework:
     commit must still pass its own `ruff check` and `ruff format --check`."""
     name = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
     project = render(copie, project_name=name, framework=framework)
-    ruff = shutil.which("ruff")
-    assert ruff, "ruff is one of fwgen's development dependencies"
+    ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
     for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        done = subprocess.run([ruff, *args], cwd=project, capture_output=True, text=True)
+        done = subprocess.run([*ruff, *args], cwd=project, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
