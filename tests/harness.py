@@ -1148,16 +1148,21 @@ def _raw_exchange(server: Server, head: bytes, body: Iterable[bytes], timeout: f
         deadline = time.monotonic() + timeout
         while b"\r\n" not in reply and time.monotonic() < deadline:
             readable, writable, _ = select.select([sock], [sock] if pending else [], [], 1)
-            try:
-                if readable:
+            if readable:
+                try:
                     data = sock.recv(65_536)
-                    if not data:
-                        break
-                    reply += data
-                elif writable:
+                except OSError:  # reset: whatever was answered is already in `reply`
+                    break
+                if not data:
+                    break
+                reply += data
+            elif writable:
+                try:
                     pending = pending[sock.send(pending) :] or memoryview(next(chunks, b""))
-            except OSError:  # reset mid-body; whatever was answered is already in `reply`
-                break
+                except OSError:
+                    # The server stopped reading, perhaps after answering: stop sending and
+                    # read what it said (the answer may already be waiting unread).
+                    pending = memoryview(b"")
     match = re.match(rb"HTTP/1\.[01] (\d{3})", reply)
     if not match:
         raise CheckFailed(f"no HTTP answer to an oversized body: {reply[:200]!r}")
