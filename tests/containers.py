@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,14 +170,10 @@ class Service:
 class Stack:
     """A project's compose.yaml run with an engine, as `docker compose` runs it: a network in
     which each service answers to its name, named volumes, services started in dependency
-    order, each `depends_on` condition waited for (healthy, completed successfully).
-
-    `host_ports` moves a published host port elsewhere (the machine's own PostgreSQL may hold
-    5432); everything else is as written."""
+    order, each `depends_on` condition waited for (healthy, completed successfully)."""
 
     engine: Engine
     project: Path
-    host_ports: Mapping[int, int] = field(default_factory=dict)
     image: str = ""
     services: dict[str, Service] = field(default_factory=dict)
 
@@ -222,11 +218,7 @@ class Stack:
         for key, value in service.environment.items():
             args += ["--env", f"{key}={value}"]
         for port in spec.get("ports", []):
-            *host, inside = str(port).split(":")
-            if host:
-                published = int(host[-1])
-                host[-1] = str(self.host_ports.get(published, published))
-                args += ["--publish", ":".join([*host, inside])]
+            args += ["--publish", str(port)]
         for mount in spec.get("volumes", []):
             source, _, target = str(mount).partition(":")
             named = source in (self.document.get("volumes") or {})

@@ -714,7 +714,7 @@ def hadolint(project: Path) -> None:
 def schemas(project: Path) -> None:
     tool = require("check-jsonschema")
     run(
-        [tool, "--builtin-schema", "vendor.compose-spec", "compose.yaml"],
+        [tool, "--builtin-schema", "vendor.compose-spec", "compose.yaml", "compose.dev.yaml"],
         project,
         what="compose schema",
     )

@@ -61,7 +61,8 @@ def test_next_steps_start_postgresql_before_migrating(runner: CliRunner, workdir
     code, out = new(runner, "pg", "--yes", "--framework", "flask", "--data", "database=postgresql")
     assert code == 0, out
     steps = [line.strip() for line in out.splitlines() if line.startswith("  ")]
-    assert steps[:3] == ["cd pg", "uv sync", "docker compose up --detach --wait db"]
+    db = "docker compose -f compose.yaml -f compose.dev.yaml up --detach --wait db"
+    assert steps[:3] == ["cd pg", "uv sync", db]
     assert steps[3] == "uv run flask --app pg db upgrade"
 
 

@@ -150,7 +150,11 @@ def test_postgresql_answer_wires_the_database_for_development(copie: Any, framew
     assert f"`{url}`" in readme and "## The database" in readme
     assert "CREATE ROLE demo LOGIN CREATEDB PASSWORD 'demo'" in readme
     compose = yaml.safe_load((project / "compose.yaml").read_text())
-    assert compose["services"]["db"]["ports"] == ["127.0.0.1:5432:5432"]
+    # The stack publishes no database port (it must start beside a local PostgreSQL); the
+    # development override does, for `make db`.
+    assert "ports" not in compose["services"]["db"]
+    dev = yaml.safe_load((project / "compose.dev.yaml").read_text())
+    assert dev["services"]["db"]["ports"] == ["127.0.0.1:5432:5432"]
     assert "## The database" not in (render(copie, framework=framework) / "README.md").read_text()
 
 
