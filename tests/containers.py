@@ -16,13 +16,13 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from harness import CheckFailed, compose_environment, http_get
+from harness import CheckFailed, compose_environment, compose_service, http_get
 
 ENGINES = ("docker", "podman")
 # Podman without systemd complains on stderr about healthcheck timers it cannot add.
@@ -166,24 +166,21 @@ class Service:
         }
 
 
-@dataclass
 class Stack:
     """A project's compose.yaml run with an engine, as `docker compose` runs it: a network in
     which each service answers to its name, named volumes, services started in dependency
-    order, each `depends_on` condition waited for (healthy, completed successfully)."""
+    order, each `depends_on` condition waited for (healthy, completed successfully). Services
+    that `build:` run `image`, built beforehand from the same directory."""
 
-    engine: Engine
-    project: Path
-    image: str = ""
-    services: dict[str, Service] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        document = yaml.safe_load((self.project / "compose.yaml").read_text())
-        self.name = self.project.name.lower()
-        self.document = document
-        for name, spec in document["services"].items():
-            environment = compose_environment(self.project, name)
-            self.services[name] = Service(name, spec, environment)
+    def __init__(self, engine: Engine, project: Path, image: str) -> None:
+        self.engine, self.project, self.image = engine, project, image
+        self.name = project.name.lower()
+        document = yaml.safe_load((project / "compose.yaml").read_text())
+        self.volumes = list(document.get("volumes") or {})
+        self.services = {
+            name: Service(name, compose_service(project, name), compose_environment(project, name))
+            for name in document["services"]
+        }
 
     def container(self, service: str) -> str:
         return f"{self.name}-{service}-1"
@@ -221,7 +218,7 @@ class Stack:
             args += ["--publish", str(port)]
         for mount in spec.get("volumes", []):
             source, _, target = str(mount).partition(":")
-            named = source in (self.document.get("volumes") or {})
+            named = source in self.volumes
             args += ["--volume", f"{self.volume(source) if named else source}:{target}"]
         image = self.image if "build" in spec else spec["image"]
         args.append(image)
@@ -233,7 +230,7 @@ class Stack:
     def up(self) -> dict[str, float]:
         """Start every service in order, waiting for each condition; seconds per service."""
         self.engine("network", "create", self.network, check=False)
-        for name in self.document.get("volumes") or {}:
+        for name in self.volumes:
             self.engine("volume", "create", self.volume(name), check=False)
         timings: dict[str, float] = {}
         conditions = {
@@ -247,10 +244,9 @@ class Stack:
             existing = self.engine("ps", "--all", "--quiet", "--filter", f"name=^{container}$")
             if existing.strip():
                 state = self.engine("inspect", "--format", "{{.State.Running}}", container)
+                # A finished one-off (migrate) runs again, as compose does on a second `up`.
                 if state.strip() != "true":
-                    self.engine(
-                        "start", container
-                    )  # a finished one-off runs again, as compose does
+                    self.engine("start", container)
             else:
                 self.engine("run", "--detach", *self._run_args(service))
             condition = conditions.get(service.name)
@@ -277,7 +273,7 @@ class Stack:
         """`down -v`: the containers, the network and the named volumes go."""
         self.engine.remove(*(self.container(name) for name in self.services))
         self.engine("network", "rm", self.network, check=False)
-        for name in self.document.get("volumes") or {}:
+        for name in self.volumes:
             self.engine("volume", "rm", "--force", self.volume(name), check=False)
 
     def leftovers(self) -> list[str]:

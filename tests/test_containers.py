@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -85,16 +84,6 @@ def record(record_property: Recorder, imaged: Imaged, check: str, seconds: float
     record_property("fwgen_check", (imaged.variant.id, check, round(seconds, 2)))
 
 
-def production_env(database_url: str) -> dict[str, str]:
-    return {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "ALLOWED_HOSTS": "localhost,127.0.0.1",
-        # Django redirects plain HTTP to https:// unless told nothing terminates TLS.
-        "SECURE_SSL_REDIRECT": "false",
-    }
-
-
 def env_args(env: dict[str, str]) -> list[str]:
     return [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
 
@@ -114,7 +103,12 @@ def test_image_runs_as_built(
     record_property("fwgen_figure", (imaged.variant.id, "image", f"{imaged.size / 1e6:.0f} MB"))
     name = f"fwgen-run-{imaged.variant.id}"
     volume = f"{name}-data"
-    env = production_env("sqlite:////data/app.sqlite3")
+    # The environment compose gives the app (SECRET_KEY from the project's .env), with the
+    # database a single container keeps: a SQLite file in a volume on /data.
+    env = {
+        **harness.compose_environment(imaged.project, "app"),
+        "DATABASE_URL": "sqlite:////data/app.sqlite3",
+    }
     port = harness.free_port()
     engine.remove(name)
     engine("volume", "rm", "--force", volume, check=False)
@@ -140,6 +134,10 @@ def test_image_runs_as_built(
         uid = engine("exec", name, "id", "-u").strip()
         if uid != "10001":
             raise harness.CheckFailed(f"the app runs as uid {uid}, not 10001")
+        # Podman hands a new volume to the container's user; Docker copies the image's owner.
+        owner = engine("run", "--rm", "--entrypoint", "stat", imaged.tag, "-c", "%u", "/data")
+        if owner.strip() != "10001":
+            raise harness.CheckFailed(f"/data in the image belongs to uid {owner.strip()}")
         for attempt in (
             "open('/app/pyproject.toml', 'a')",
             "open('/app/planted.py', 'w')",
