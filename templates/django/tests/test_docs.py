@@ -20,7 +20,7 @@ def test_openapi_schema_describes_the_api(client: Client) -> None:
         "/api/v1/users/me",
         "/api/v1/users/me/password",
         "/api/v1/items",
-        "/api/v1/items/{id}",
+        "/api/v1/items/{item_id}",
     } <= set(schema["paths"])
     token = schema["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
     assert "application/x-www-form-urlencoded" in token

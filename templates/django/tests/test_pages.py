@@ -25,6 +25,6 @@ def test_stylesheet_is_served(client: Client) -> None:
 
 
 def test_pages_404_stays_html(client: Client) -> None:
-    response = client.get("/no-such-page")
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")

@@ -1,18 +1,24 @@
-"""Swagger UI and ReDoc pages served with local assets, so the docs work offline."""
+"""The OpenAPI schema's error answers, and Swagger UI and ReDoc served with local assets, so the
+docs work offline."""
 
 from importlib.resources import files
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
 
+from app.errors import PROBLEM_JSON
 from app.middleware import docs_policy
+from app.schemas import Problem
 
 ASSETS_URL = "/static/docs"
 
 
 def install_docs(app: FastAPI) -> None:
+    with_problems(app)
     assets = files("fastapi_offline") / "static"
     app.mount(ASSETS_URL, StaticFiles(directory=str(assets)), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
@@ -54,3 +60,37 @@ def install_docs(app: FastAPI) -> None:
 def with_policy(page: HTMLResponse) -> HTMLResponse:
     page.headers["Content-Security-Policy"] = docs_policy(bytes(page.body).decode())
     return page
+
+
+def with_problems(app: FastAPI) -> None:
+    """Every documented 4xx answer is a Problem, sent as application/problem+json.
+
+    FastAPI documents a route's extra responses as application/json; declaring the media type
+    on each route would repeat it everywhere.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        _, problem = models_json_schema(
+            [(Problem, "serialization")], ref_template="#/components/schemas/{model}"
+        )
+        schema["components"]["schemas"].update(problem["$defs"])
+        answer = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                # FastAPI's own 422, added wherever there are parameters; a route that can
+                # answer 422 declares it (an invalid path parameter is a 404).
+                if "HTTPValidationError" in str(responses.get("422")):
+                    del responses["422"]
+                for status, response in responses.items():
+                    if status.startswith("4"):
+                        response["content"] = answer
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schema["components"]["schemas"].pop(unused, None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,7 +1,7 @@
 """Request and response bodies (Pydantic), shared by the routers and the docs."""
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, TypedDict
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +12,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
@@ -29,20 +30,39 @@ def _not_common(password: str) -> str:
 # Long enough and not a common one; the length limits show in the OpenAPI schema too.
 Password = Annotated[
     Text,
-    Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, examples=["correct horse battery staple"]),
+    Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, examples=["plum orbit canvas 42"]),
     AfterValidator(_not_common),
 ]
 
 
-class ErrorResponse(BaseModel):
-    detail: str = Field(examples=["Item not found"])
+# Documentation only: app.errors writes these bodies. A key left out is absent, never null.
+class FieldError(BaseModel):
+    detail: str
+    pointer: str | SkipJsonSchema[None] = Field(
+        default=None, description="RFC 6901 pointer into the body"
+    )
+    parameter: str | SkipJsonSchema[None] = Field(
+        default=None, description="A query or path parameter"
+    )
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: the body of every error answer."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None, description="What is invalid (422)"
+    )
 
 
 class UserCreate(BaseModel):
     # Unknown fields such as is_superuser are ignored: registration cannot grant privileges.
     model_config = ConfigDict(extra="ignore")
 
-    email: EmailStr = Field(examples=["ada@example.com"])
+    email: EmailStr = Field(max_length=254, examples=["ada@example.com"])
     password: Password
     full_name: Text = Field(default="", max_length=200, examples=["Ada Lovelace"])
 
@@ -54,9 +74,12 @@ class UserCreate(BaseModel):
         return self
 
 
-class UserUpdate(BaseModel):
-    email: EmailStr | None = Field(default=None, examples=["ada@example.org"])
-    full_name: Text | None = Field(default=None, max_length=200, examples=["Ada King"])
+class UserUpdate(TypedDict, total=False):
+    """A partial update: the fields sent change, the rest stay. null is refused, not read as
+    "no change" (a dict, not a model, so that "left out" needs no None)."""
+
+    email: Annotated[EmailStr, Field(max_length=254, examples=["ada@example.org"])]
+    full_name: Annotated[Text, Field(max_length=200, examples=["Ada King"])]
 
 
 class PasswordChange(BaseModel):
@@ -64,7 +87,7 @@ class PasswordChange(BaseModel):
     new_password: Password
 
 
-class UserPublic(BaseModel):
+class User(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -78,8 +101,16 @@ class UserPublic(BaseModel):
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+    token_type: Literal["bearer"]
     expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class TokenRequest(BaseModel):
+    """The OAuth2 password grant (a form): the email goes in `username`; other fields are ignored."""
+
+    grant_type: Literal["password"] | SkipJsonSchema[None] = None
+    username: Text = Field(max_length=254)
+    password: Text = Field(max_length=128)
 
 
 class RefreshRequest(BaseModel):
@@ -91,12 +122,14 @@ class ItemCreate(BaseModel):
     description: Text = Field(default="", max_length=5000, examples=["Two litres, semi-skimmed"])
 
 
-class ItemUpdate(BaseModel):
-    title: Text | None = Field(default=None, min_length=1, max_length=200)
-    description: Text | None = Field(default=None, max_length=5000)
+class ItemUpdate(TypedDict, total=False):
+    """A partial update, as UserUpdate."""
+
+    title: Annotated[Text, Field(min_length=1, max_length=200)]
+    description: Annotated[Text, Field(max_length=5000)]
 
 
-class ItemPublic(BaseModel):
+class Item(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -112,3 +145,11 @@ class Page[T](BaseModel):
     total: int = Field(ge=0)
     limit: int = Field(ge=1)
     offset: int = Field(ge=0)
+
+
+class UserPage(Page[User]):
+    pass
+
+
+class ItemPage(Page[Item]):
+    pass

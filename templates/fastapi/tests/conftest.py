@@ -29,7 +29,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # DATABASE_URL from the environment runs the suite on PostgreSQL; otherwise a fresh SQLite.
     sqlite = f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
     url = os.environ.get("DATABASE_URL") or sqlite
-    return Settings(_env_file=None, database_url=url, secret_key="x" * 40, allowed_hosts=["test"])
+    return Settings(_env_file=None, database_url=url, secret_key="x" * 50, allowed_hosts=["test"])
 
 
 @pytest.fixture(scope="session")

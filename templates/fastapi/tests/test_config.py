@@ -4,7 +4,7 @@ import pytest
 
 from app.core.config import PRODUCTION, Settings, get_settings
 
-SECRET = "s" * 40
+SECRET = "s" * 50
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ async def test_ready_is_503_when_database_is_unreachable() -> None:
     settings = Settings(
         _env_file=None,
         database_url="postgresql://nobody:nothing@127.0.0.1:9/none",
-        secret_key="x" * 40,
+        secret_key="x" * 50,
         allowed_hosts=["test"],
     )
     app = create_app(settings)

@@ -58,9 +58,6 @@ async def test_pagination(client: AsyncClient, make_user: MakeUser) -> None:
         ("get", "/api/v1/items", {"params": {"limit": 0}}),
         ("get", "/api/v1/items", {"params": {"limit": 101}}),
         ("get", "/api/v1/items", {"params": {"offset": -1}}),
-        ("get", "/api/v1/items/0", {}),
-        ("get", "/api/v1/items/99999999999", {}),
-        ("get", "/api/v1/items/abc", {}),
     ],
 )
 async def test_validation_errors(

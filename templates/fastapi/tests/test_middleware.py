@@ -67,7 +67,8 @@ async def test_a_body_over_the_limit_gets_413_before_it_is_read(client: AsyncCli
         "/api/v1/auth/register", content=too_big, headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
-    assert response.json() == {"detail": "Request body too large"}
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 413
 
 
 async def test_a_streamed_body_over_the_limit_gets_413(client: AsyncClient) -> None:

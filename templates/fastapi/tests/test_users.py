@@ -34,7 +34,8 @@ async def test_change_password(client: AsyncClient, make_user: MakeUser) -> None
         headers=headers,
         json={"current_password": "not it", "new_password": "a brand new passphrase"},
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["pointer"] == "#/current_password"
     ok = await client.post(
         "/api/v1/users/me/password",
         headers=headers,

@@ -41,7 +41,9 @@ def test_change_password_ends_other_sessions(client: FlaskClient, make_user: Mak
         json={"current_password": "nope", "new_password": "a brand new passphrase"},
         headers=headers,
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
+    assert wrong.json is not None
+    assert wrong.json["errors"][0]["pointer"] == "#/current_password"
 
     done = client.post(
         "/api/v1/users/me/password",

@@ -23,7 +23,8 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accoun
 class Register(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
-    @blp.alt_response(409, description="That email is already registered")
+    @blp.problem(409, "That email is already registered")
+    @blp.doc(operationId="register")
     def post(self, data: dict[str, Any]) -> User:
         """Create an account"""
         try:
@@ -36,8 +37,9 @@ class Register(MethodView):
 class Token(MethodView):
     @blp.arguments(TokenRequestSchema, location="form")
     @blp.response(200, TokenPairSchema)
-    @blp.alt_response(401, description="Wrong email or password")
-    @blp.alt_response(429, description="Too many failed logins; see Retry-After")
+    @blp.problem(401, "Wrong email or password")
+    @blp.problem(429, "Too many failed logins; see Retry-After")
+    @blp.doc(operationId="create_token")
     def post(self, form: dict[str, Any]) -> dict[str, Any]:
         """Log in: exchange email (as username) and password for a token pair"""
         try:
@@ -59,7 +61,8 @@ class Token(MethodView):
 class Refresh(MethodView):
     @blp.arguments(RefreshRequestSchema)
     @blp.response(200, TokenPairSchema)
-    @blp.alt_response(401, description="Invalid, expired or already used refresh token")
+    @blp.problem(401, "Invalid, expired or already used refresh token")
+    @blp.doc(operationId="refresh_token")
     def post(self, data: dict[str, str]) -> dict[str, Any]:
         """Trade a refresh token for a new pair; each refresh token works once"""
         try:
@@ -72,6 +75,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     @blp.arguments(RefreshRequestSchema)
     @blp.response(204)
+    @blp.doc(operationId="logout")
     def post(self, data: dict[str, str]) -> None:
         """Log out: the refresh token stops working"""
         tokens.revoke(data["refresh_token"])

@@ -16,9 +16,7 @@ def authenticated(blp: Blueprint) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         guarded = jwt_required()(view)
-        guarded = blp.alt_response(401, description="Missing, invalid or expired access token")(
-            guarded
-        )
+        guarded = blp.problem(401, "Missing, invalid or expired access token")(guarded)
         guarded = blp.doc(security=[{"OAuth2PasswordBearer": []}])(guarded)
         return guarded  # type: ignore[no-any-return]
 

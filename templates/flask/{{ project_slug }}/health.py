@@ -17,6 +17,7 @@ class HealthSchema(Schema):
 # The schema documents the answers; returning a Response skips dumping through it, which
 # probes called every few seconds have no use for.
 @blp.route("/health")
+@blp.doc(operationId="health")
 @blp.response(200, HealthSchema)
 def health() -> Response:
     """Liveness: the process is up"""
@@ -24,6 +25,7 @@ def health() -> Response:
 
 
 @blp.route("/ready")
+@blp.doc(operationId="ready")
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database does not answer")
 def ready() -> tuple[Response, int]:

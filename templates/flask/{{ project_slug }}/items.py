@@ -26,6 +26,7 @@ class Items(MethodView):
     @authenticated(blp)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ItemPageSchema)
+    @blp.doc(operationId="list_items")
     def get(self, args: dict[str, int]) -> dict[str, Any]:
         """Your items, oldest first"""
         mine = select(Item).where(Item.owner_id == me().id)
@@ -38,6 +39,7 @@ class Items(MethodView):
     @authenticated(blp)
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
+    @blp.doc(operationId="create_item")
     def post(self, data: dict[str, str]) -> Item:
         """Create an item"""
         item = Item(owner_id=me().id, **data)
@@ -51,7 +53,8 @@ class Items(MethodView):
 class ItemById(MethodView):
     @authenticated(blp)
     @blp.response(200, ItemSchema)
-    @blp.alt_response(404, description="Not found, or not yours")
+    @blp.problem(404, "Not found, or not yours")
+    @blp.doc(operationId="read_item")
     def get(self, item_id: int) -> Item:
         """One of your items"""
         return owned(item_id)
@@ -59,7 +62,8 @@ class ItemById(MethodView):
     @authenticated(blp)
     @blp.arguments(ItemUpdateSchema)
     @blp.response(200, ItemSchema)
-    @blp.alt_response(404, description="Not found, or not yours")
+    @blp.problem(404, "Not found, or not yours")
+    @blp.doc(operationId="update_item")
     def patch(self, data: dict[str, str], item_id: int) -> Item:
         """Change one of your items"""
         item = owned(item_id)
@@ -70,7 +74,8 @@ class ItemById(MethodView):
 
     @authenticated(blp)
     @blp.response(204)
-    @blp.alt_response(404, description="Not found, or not yours")
+    @blp.problem(404, "Not found, or not yours")
+    @blp.doc(operationId="delete_item")
     def delete(self, item_id: int) -> None:
         """Delete one of your items"""
         db.session.delete(owned(item_id))

@@ -9,6 +9,8 @@ from .passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
 MAX_ID = 2_147_483_647
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
 
 
 def text(**kwargs: Any) -> fields.String:
@@ -30,8 +32,26 @@ def password(**kwargs: Any) -> fields.String:
         required=True,
         load_only=True,
         validate=[NO_NUL, validate.Length(min=MIN_LENGTH, max=MAX_LENGTH), _not_common],
-        metadata={"example": "correct horse battery staple"},
+        metadata={"example": "plum orbit canvas 42"},
         **kwargs,
+    )
+
+
+class FieldErrorSchema(Schema):
+    detail = fields.String(required=True)
+    pointer = fields.String(metadata={"description": "RFC 6901 pointer into the body"})
+    parameter = fields.String(metadata={"description": "A query or path parameter"})
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem: the body of every error answer (documentation only)."""
+
+    type = fields.String(required=True, metadata={"example": "about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema), metadata={"description": "What is invalid (422)"}
     )
 
 
@@ -79,9 +99,6 @@ class TokenRequestSchema(RequestSchema):
     grant_type = fields.String(validate=validate.Equal("password"))
     username = text(required=True, length=validate.Length(max=254))
     password = text(required=True, load_only=True, length=validate.Length(max=128))
-    scope = fields.String()
-    client_id = fields.String()
-    client_secret = fields.String()
 
 
 class TokenPairSchema(Schema):
@@ -117,8 +134,8 @@ class ItemSchema(Schema):
 
 
 class PageArgsSchema(RequestSchema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 def page_of(schema: type[Schema], name: str) -> type[Schema]:

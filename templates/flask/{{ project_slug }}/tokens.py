@@ -5,15 +5,17 @@ one is on the blocklist, and presenting a spent one again revokes every one of i
 """
 
 import hmac
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 from sqlalchemy import update
 
+from .errors import PROBLEM_JSON, problem
 from .extensions import db, jwt
 from .models import RefreshToken, User
 from .security import password_fingerprint
@@ -101,10 +103,14 @@ def revoke_all(user_id: int) -> None:
     db.session.commit()
 
 
-def _unauthorized(message: str) -> tuple[Response, int, dict[str, str]]:
-    # The same body as every other API error (flask-smorest's), plus the Bearer challenge.
-    body = jsonify(code=401, status="Unauthorized", message=message)
-    return body, 401, {"WWW-Authenticate": "Bearer"}
+def _unauthorized(message: str) -> Response:
+    # The same problem body as every other API error, plus the Bearer challenge.
+    return current_app.response_class(
+        json.dumps(problem(401, message)),
+        401,
+        {"WWW-Authenticate": "Bearer"},
+        mimetype=PROBLEM_JSON,
+    )
 
 
 @jwt.user_lookup_loader
@@ -119,12 +125,12 @@ def _load_user(_header: dict[str, Any], claims: dict[str, Any]) -> User | None:
 
 
 @jwt.unauthorized_loader
-def _missing(message: str) -> tuple[Response, int, dict[str, str]]:
+def _missing(message: str) -> Response:
     return _unauthorized("Not authenticated")
 
 
 @jwt.invalid_token_loader
-def _invalid(message: str) -> tuple[Response, int, dict[str, str]]:
+def _invalid(message: str) -> Response:
     return _unauthorized("Invalid token")
 
 
@@ -132,7 +138,5 @@ def _invalid(message: str) -> tuple[Response, int, dict[str, str]]:
 @jwt.revoked_token_loader
 @jwt.user_lookup_error_loader
 @jwt.token_verification_failed_loader
-def _rejected(
-    _header: dict[str, Any], _claims: dict[str, Any]
-) -> tuple[Response, int, dict[str, str]]:
+def _rejected(_header: dict[str, Any], _claims: dict[str, Any]) -> Response:
     return _unauthorized("Invalid token")

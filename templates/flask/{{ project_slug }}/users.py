@@ -26,7 +26,8 @@ class Users(MethodView):
     @authenticated(blp)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, UserPageSchema)
-    @blp.alt_response(403, description="Administrators only")
+    @blp.problem(403, "Administrators only")
+    @blp.doc(operationId="list_users")
     def get(self, args: dict[str, int]) -> dict[str, Any]:
         """All users (administrators only)"""
         if not me().is_superuser:
@@ -39,6 +40,7 @@ class Users(MethodView):
 class Me(MethodView):
     @authenticated(blp)
     @blp.response(200, UserSchema)
+    @blp.doc(operationId="read_me")
     def get(self) -> User:
         """Your profile"""
         return me()
@@ -46,7 +48,8 @@ class Me(MethodView):
     @authenticated(blp)
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
-    @blp.alt_response(409, description="That email is already registered")
+    @blp.problem(409, "That email is already registered")
+    @blp.doc(operationId="update_me")
     def patch(self, data: dict[str, str]) -> User:
         """Change your email or name"""
         try:
@@ -60,11 +63,12 @@ class Password(MethodView):
     @authenticated(blp)
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
-    @blp.alt_response(400, description="The current password is wrong")
+    @blp.doc(operationId="change_password")
     def post(self, data: dict[str, str]) -> None:
         """Change your password; every token you hold stops working: log in again"""
         user = me()
         if not verify_password(data["current_password"], user.password_hash):
-            abort(400, "The current password is wrong.")
+            wrong = {"pointer": "#/current_password", "detail": "The current password is wrong."}
+            abort(422, "The request is not valid.", errors=[wrong])
         accounts.set_password(user, data["new_password"])
         tokens.revoke_all(user.id)

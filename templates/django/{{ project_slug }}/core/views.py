@@ -9,6 +9,8 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from .problems import problem_response
+
 
 class HomeView(TemplateView):
     template_name = "core/home.html"
@@ -40,18 +42,21 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+def _browsing(request: HttpRequest) -> bool:
+    """Someone reading pages in a browser, who gets Django's HTML error page."""
+    if request.path.startswith("/api/"):
+        return False
+    return request.get_preferred_type(["application/json", "text/html"]) == "text/html"
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """API clients get JSON, as from every other API answer; people get the HTML page."""
-    if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
+    """API clients get the problem every other API error is; people get the HTML page."""
+    if _browsing(request):
+        return defaults.page_not_found(request, exception)
+    return problem_response(404, "Not found.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": "Internal server error."}, status=500)
-    return defaults.server_error(request)
+    if _browsing(request):
+        return defaults.server_error(request)
+    return problem_response(500, "Internal server error.")

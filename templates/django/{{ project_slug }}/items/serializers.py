@@ -9,4 +9,25 @@ class ItemSerializer(serializers.ModelSerializer[Item]):
     class Meta:
         model = Item
         fields = ("id", "title", "description", "owner_id", "created_at", "updated_at")
-        read_only_fields = ("created_at", "updated_at")
+        read_only_fields = fields
+
+
+class ItemCreateSerializer(serializers.ModelSerializer[Item]):
+    title = serializers.CharField(min_length=1, max_length=200)
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+
+    class Meta:
+        model = Item
+        fields = ("title", "description")
+
+
+class ItemUpdateSerializer(serializers.ModelSerializer[Item]):
+    """A partial update: the fields sent change, the rest stay."""
+
+    title = serializers.CharField(min_length=1, max_length=200, required=False)
+
+    class Meta:
+        model = Item
+        fields = ("title", "description")

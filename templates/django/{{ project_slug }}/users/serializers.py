@@ -2,14 +2,16 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import User
+from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def password_field() -> serializers.CharField:
     return serializers.CharField(
-        write_only=True, min_length=12, max_length=128, trim_whitespace=False
+        write_only=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH, trim_whitespace=False
     )
 
 
@@ -22,12 +24,14 @@ def check_password_strength(password: str, user: User, field: str = "password") 
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
+    # Plain text out: the address was checked on the way in.
+    email = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(source="date_joined", read_only=True)
 
     class Meta:
         model = User
-        fields = ("id", "email", "full_name", "is_active", "is_staff", "is_superuser", "created_at")
-        read_only_fields = ("is_active", "is_staff", "is_superuser")
+        fields = ("id", "email", "full_name", "is_active", "is_superuser", "created_at")
+        read_only_fields = fields
 
 
 class EmailField(serializers.EmailField):
@@ -35,6 +39,7 @@ class EmailField(serializers.EmailField):
         return User.objects.normalize_email(super().to_internal_value(data))
 
 
+@extend_schema_serializer(component_name="UserCreate")
 class RegisterSerializer(serializers.Serializer[User]):
     # Only these fields are read: is_staff or is_superuser in the body are ignored.
     email = EmailField(max_length=254)
@@ -48,8 +53,11 @@ class RegisterSerializer(serializers.Serializer[User]):
 
 
 class UserUpdateSerializer(serializers.ModelSerializer[User]):
-    # Uniqueness is checked by the view, which answers 409 as registration does.
+    """A partial update: the fields sent change, the rest stay."""
+
+    # Uniqueness is checked by services.update_profile, which answers 409 as registration does.
     email = EmailField(max_length=254, required=False)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = User
@@ -75,7 +83,7 @@ class PasswordChangeSerializer(serializers.Serializer[User]):
 class TokenRequestSerializer(serializers.Serializer[User]):
     """The OAuth2 password grant: the email goes in `username`."""
 
-    grant_type = serializers.RegexField(r"^password$", required=False)
+    grant_type = serializers.ChoiceField(choices=["password"], required=False)
     username = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 

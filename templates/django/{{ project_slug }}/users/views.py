@@ -1,18 +1,16 @@
 """Registration, tokens (OAuth2 password grant), your profile, and the administrators' list."""
 
-from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.parsers import FormParser
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..core.openapi import CONFLICT, FORBIDDEN, INVALID, UNAUTHORIZED, error
-from ..core.parsers import JSONParser
-from . import throttle, tokens
+from ..core.openapi import CONFLICT, FORBIDDEN, INVALID_BODY, INVALID_QUERY, UNAUTHORIZED, error
+from ..core.problems import require_body
+from . import services, throttle, tokens
 from .models import User
 from .serializers import (
     PasswordChangeSerializer,
@@ -39,6 +37,13 @@ def current_user(request: Request) -> User:
     return user
 
 
+class IsSuperuser(permissions.BasePermission):
+    # The API's administrators are superusers, as in the other starters; is_staff only opens
+    # Django's admin site.
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+
 class PublicView(APIView):
     """No credentials needed; failed logins still answer 401 with a Bearer challenge."""
 
@@ -51,36 +56,35 @@ class PublicView(APIView):
 
 class RegisterView(PublicView):
     @extend_schema(
+        operation_id="register",
         tags=["auth"],
         summary="Create an account",
         request=RegisterSerializer,
-        responses={201: UserSerializer, **INVALID, **CONFLICT},
+        responses={201: UserSerializer, **INVALID_BODY, **CONFLICT},
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    data["email"], data["password"], full_name=data["full_name"]
-                )
-        except IntegrityError:
+            user = services.register(data["email"], data["password"], data["full_name"])
+        except services.EmailTakenError:
             raise EmailTaken from None
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(PublicView):
-    # The OAuth2 form is what the docs' Authorize button sends; JSON is accepted too.
-    parser_classes = (FormParser, JSONParser)
+    # The OAuth2 password grant is a form, which the docs' Authorize button sends.
+    parser_classes = (FormParser,)
 
     @extend_schema(
+        operation_id="create_token",
         tags=["auth"],
         summary="Log in: exchange email (as username) and password for a token pair",
-        request=TokenRequestSerializer,
+        request={"application/x-www-form-urlencoded": TokenRequestSerializer},
         responses={
             200: TokenPairSerializer,
-            **INVALID,
+            422: INVALID_BODY[422],
             401: error("Wrong email or password"),
             429: error("Too many failed logins; see Retry-After"),
         },
@@ -89,28 +93,29 @@ class TokenView(PublicView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = authenticate(
+            user = services.log_in(
                 request._request,
-                username=serializer.validated_data["username"],
-                password=serializer.validated_data["password"],
+                serializer.validated_data["username"],
+                serializer.validated_data["password"],
             )
         except throttle.LoginThrottledError as exc:
             raise exceptions.Throttled(
                 exc.retry_after, "Too many failed logins; try again later."
             ) from None
-        if not isinstance(user, User):
+        if user is None:
             raise exceptions.AuthenticationFailed("Incorrect email or password.")
         return Response(tokens.issue(user))
 
 
 class RefreshView(PublicView):
     @extend_schema(
+        operation_id="refresh_token",
         tags=["auth"],
         summary="Trade a refresh token for a new pair; each refresh token works once",
         request=RefreshRequestSerializer,
         responses={
             200: TokenPairSerializer,
-            **INVALID,
+            **INVALID_BODY,
             401: error("Invalid, expired or already used refresh token"),
         },
     )
@@ -126,10 +131,11 @@ class RefreshView(PublicView):
 
 class LogoutView(PublicView):
     @extend_schema(
+        operation_id="logout",
         tags=["auth"],
         summary="Log out: the refresh token stops working",
         request=RefreshRequestSerializer,
-        responses={204: None, **INVALID},
+        responses={204: None, **INVALID_BODY},
     )
     def post(self, request: Request) -> Response:
         serializer = RefreshRequestSerializer(data=request.data)
@@ -140,37 +146,42 @@ class LogoutView(PublicView):
 
 class MeView(APIView):
     @extend_schema(
-        tags=["users"], summary="Your profile", responses={200: UserSerializer, **UNAUTHORIZED}
+        operation_id="read_me",
+        tags=["users"],
+        summary="Your profile",
+        responses={200: UserSerializer, **UNAUTHORIZED},
     )
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(current_user(request)).data)
 
     @extend_schema(
+        operation_id="update_me",
         tags=["users"],
         summary="Change your email or name",
         request=UserUpdateSerializer,
-        responses={200: UserSerializer, **INVALID, **UNAUTHORIZED, **CONFLICT},
+        responses={200: UserSerializer, **INVALID_BODY, **UNAUTHORIZED, **CONFLICT},
     )
     def patch(self, request: Request) -> Response:
         user = current_user(request)
+        require_body(request)
         serializer = UserUpdateSerializer(user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            with transaction.atomic():
-                serializer.save()
-        except IntegrityError:
+            services.update_profile(user, dict(serializer.validated_data))
+        except services.EmailTakenError:
             raise EmailTaken from None
         return Response(UserSerializer(user).data)
 
 
 class PasswordChangeView(APIView):
     @extend_schema(
+        operation_id="change_password",
         tags=["users"],
         summary="Change your password; every token you hold stops working: log in again",
         request=PasswordChangeSerializer,
         responses={
             204: OpenApiResponse(description="Password changed"),
-            **INVALID,
+            **INVALID_BODY,
             **UNAUTHORIZED,
         },
     )
@@ -178,18 +189,19 @@ class PasswordChangeView(APIView):
         user = current_user(request)
         serializer = PasswordChangeSerializer(data=request.data, context={"user": user})
         serializer.is_valid(raise_exception=True)
-        user.set_password(serializer.validated_data["new_password"])
-        user.save(update_fields=["password"])
-        tokens.revoke_all(user)
+        services.change_password(user, serializer.validated_data["new_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(
-    tags=["users"],
-    summary="All users (administrators only)",
-    responses={200: UserSerializer, **UNAUTHORIZED, **FORBIDDEN},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="list_users",
+        tags=["users"],
+        summary="All users (administrators only)",
+        responses={200: UserSerializer, **INVALID_QUERY, **UNAUTHORIZED, **FORBIDDEN},
+    )
 )
 class UserListView(generics.ListAPIView[User]):
-    queryset = User.objects.all()
+    queryset = User.objects.order_by("id")
     serializer_class = UserSerializer
-    permission_classes = (IsAdminUser,)
+    permission_classes = (permissions.IsAuthenticated, IsSuperuser)

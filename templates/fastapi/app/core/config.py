@@ -8,7 +8,9 @@ from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me"})
-WEAK_SECRET = "SECRET_KEY is missing, the placeholder, or shorter than 32 characters"  # noqa: S105
+# Django's own deployment check asks for 50; the three starters ask the same.
+MIN_SECRET_LENGTH = 50
+WEAK_SECRET = "SECRET_KEY is missing, the placeholder, or shorter than 50 characters"  # noqa: S105
 # Set by the production command (`python -m app`) for itself and the workers it starts: a
 # developer's .env lying in the directory must never change what production runs with.
 PRODUCTION = "APP_PRODUCTION"
@@ -38,7 +40,7 @@ class Settings(BaseSettings):
 
     @property
     def weak_secret(self) -> bool:
-        return self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        return self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH
 
     @model_validator(mode="after")
     def _refuse_a_guessable_secret(self) -> Self:

@@ -34,7 +34,7 @@ async def page(
 
 
 async def update(session: AsyncSession, item: Item, data: ItemUpdate) -> Item:
-    for field, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    for field, value in data.items():
         setattr(item, field, value)
     await session.commit()
     await session.refresh(item)

@@ -29,6 +29,7 @@ async def issue(session: AsyncSession, user: User, settings: Settings) -> TokenP
     return TokenPair(
         access_token=access.token,
         refresh_token=refresh.token,
+        token_type="bearer",  # noqa: S106 - the OAuth2 token type
         expires_in=settings.access_token_ttl,
     )
 

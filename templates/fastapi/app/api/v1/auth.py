@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, status
 
-from app.api.deps import CONFLICT, ClientAddressDep, SettingsDep, credentials_error
+from app import schemas
+from app.api.deps import CONFLICT, INVALID_BODY, ClientAddressDep, SettingsDep, credentials_error
 from app.core.security import InvalidTokenError
 from app.db import SessionDep
-from app.schemas import ErrorResponse, RefreshRequest, TokenPair, UserCreate, UserPublic
+from app.schemas import RefreshRequest, TokenPair, TokenRequest, UserCreate
 from app.services import throttle, tokens, users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -17,27 +17,28 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **INVALID_BODY},
     summary="Create an account",
 )
-async def register(data: UserCreate, session: SessionDep) -> UserPublic:
+async def register(data: UserCreate, session: SessionDep) -> schemas.User:
     try:
         user = await users.create(session, data)
     except users.EmailTakenError:
         raise HTTPException(status.HTTP_409_CONFLICT, "That email is already registered") from None
-    return UserPublic.model_validate(user)
+    return schemas.User.model_validate(user)
 
 
 @router.post(
     "/token",
     responses={
-        401: {"model": ErrorResponse, "description": "Wrong email or password"},
-        429: {"model": ErrorResponse, "description": "Too many failed logins; see Retry-After"},
+        422: INVALID_BODY[422],
+        401: {"description": "Wrong email or password"},
+        429: {"description": "Too many failed logins; see Retry-After"},
     },
     summary="Log in: exchange email (as username) and password for a token pair",
 )
-async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+async def create_token(
+    form: Annotated[TokenRequest, Form()],
     address: ClientAddressDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -57,10 +58,12 @@ async def token(
 
 @router.post(
     "/refresh",
-    responses={401: {"model": ErrorResponse, "description": "Invalid, expired or reused"}},
+    responses={**INVALID_BODY, 401: {"description": "Invalid, expired or already used"}},
     summary="Trade a refresh token for a new pair; each refresh token works once",
 )
-async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
+async def refresh_token(
+    data: RefreshRequest, session: SessionDep, settings: SettingsDep
+) -> TokenPair:
     try:
         return await tokens.rotate(session, data.refresh_token, settings)
     except InvalidTokenError:
@@ -70,6 +73,7 @@ async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsD
 @router.post(
     "/logout",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=INVALID_BODY,
     summary="Log out: the refresh token stops working",
 )
 async def logout(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> None:
