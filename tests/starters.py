@@ -23,6 +23,9 @@ COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
 MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))
 
 
+Command = tuple[tuple[str, ...], dict[str, str], str | None]
+
+
 @dataclass(frozen=True)
 class Starter:
     framework: str
@@ -40,6 +43,9 @@ class Starter:
     login_forms: tuple[str, ...] = ()
     # Whether requests share an event loop, where one blocking call stalls all of them.
     event_loop: bool = False
+    # The starter's own command creating an administrator, from (slug, email, password):
+    # its arguments, extra environment, and standard input.
+    superuser: Callable[[str, str, str], Command] = lambda slug, email, password: ((), {}, None)
 
 
 STARTERS = {
@@ -55,6 +61,11 @@ STARTERS = {
         pages=("/", "/admin/login/", "/docs", "/redoc"),
         login_forms=("/admin/login/",),
         https_redirect=True,
+        superuser=lambda slug, email, password: (
+            ("python", "manage.py", "createsuperuser", "--noinput", "--email", email),
+            {"DJANGO_SUPERUSER_PASSWORD": password},
+            None,
+        ),
     ),
     "flask": Starter(
         "flask",
@@ -62,6 +73,11 @@ STARTERS = {
         pages=("/", "/login", "/register", "/redoc"),
         login_page="/login",
         login_forms=("/login",),
+        superuser=lambda slug, email, password: (
+            ("flask", "--app", slug, "create-superuser", "--email", email, "--password", password),
+            {},
+            None,
+        ),
     ),
     "fastapi": Starter(
         "fastapi",
@@ -70,6 +86,11 @@ STARTERS = {
         options={"kind": ("web-app", "realtime")},
         pages=("/", "/docs", "/redoc"),
         event_loop=True,
+        superuser=lambda slug, email, password: (
+            ("python", "-m", "app.cli", "create-superuser", "--email", email, "--password-stdin"),
+            {},
+            password + "\n",
+        ),
     ),
 }
 

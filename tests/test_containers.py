@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from containers import Engine, Stack, answers_200, wait_for
-from starters import STARTERS, Variant, container_variants
 
 from generator.cli import cli
 
 import harness
+from starters import STARTERS, Variant, container_variants
 
 pytestmark = pytest.mark.slow
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from starters import COMMON_OPTIONS, STARTERS, _pairwise, matrix
 
 from generator.cli import cli
 from generator.knowledge import FRAMEWORKS
 
 import harness
 from harness import CheckFailed
+from starters import COMMON_OPTIONS, STARTERS, _pairwise, matrix
 
 # The fault-injection tests share one generated project: keep them on one xdist worker.
 pytestmark = pytest.mark.xdist_group("harness-faults")

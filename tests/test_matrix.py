@@ -12,6 +12,7 @@ secrets kept out of git.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,11 +21,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from starters import STARTERS, Variant, variants
 
 from generator.cli import cli
 
+import contract
 import harness
+from starters import STARTERS, Variant, variants
 
 pytestmark = pytest.mark.slow
 
@@ -191,6 +193,15 @@ def test_production_as_compose_runs_it(
             harness.pages(server, starter.pages)
             harness.readme_endpoints_exist(server, harness.Readme.read(built.project))
             harness.request_id_logged(server)
+        with timed(record_property, built, "contract"):
+            contract.schema_is_the_contract(server)
+            contract.docs_load_nothing_from_elsewhere(server)
+            contract.errors_are_problems(server)
+            admin = (f"admin-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(18))
+            command, extra, stdin = starter.superuser(built.variant.slug, *admin)
+            production.check(command, {**settings, **extra}, stdin=stdin)
+            client = contract.generated_client(server, built.scratch)
+            contract.client_scenario(server, client, admin)
         with timed(record_property, built, "attacks"):
             harness.refuses_oversized_bodies(server)
             harness.one_refresh_winner(server)

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic.json_schema import models_json_schema
+from pydantic import TypeAdapter
 
 from app.errors import PROBLEM_JSON
 from app.middleware import docs_policy
@@ -74,10 +74,8 @@ def with_problems(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = build()
-        _, problem = models_json_schema(
-            [(Problem, "serialization")], ref_template="#/components/schemas/{model}"
-        )
-        schema["components"]["schemas"].update(problem["$defs"])
+        problem = TypeAdapter(Problem).json_schema(ref_template="#/components/schemas/{model}")
+        schema["components"]["schemas"].update(problem.pop("$defs"), Problem=problem)
         answer = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():

@@ -1,7 +1,7 @@
 """Request and response bodies (Pydantic), shared by the routers and the docs."""
 
 from datetime import datetime
-from typing import Annotated, Literal, Self, TypedDict
+from typing import Annotated, Literal, Required, Self, TypedDict
 
 from pydantic import (
     AfterValidator,
@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
-Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+Text = Annotated[str, StringConstraints(pattern=r"^[^\u0000]*$")]
 
 
 def _not_common(password: str) -> str:
@@ -35,27 +35,21 @@ Password = Annotated[
 ]
 
 
-# Documentation only: app.errors writes these bodies. A key left out is absent, never null.
-class FieldError(BaseModel):
-    detail: str
-    pointer: str | SkipJsonSchema[None] = Field(
-        default=None, description="RFC 6901 pointer into the body"
-    )
-    parameter: str | SkipJsonSchema[None] = Field(
-        default=None, description="A query or path parameter"
-    )
+# The error body app.errors writes, for the schema: a key left out is absent, never null.
+class FieldError(TypedDict, total=False):
+    detail: Required[str]
+    pointer: Annotated[str, Field(description="RFC 6901 pointer into the body")]
+    parameter: Annotated[str, Field(description="A query or path parameter")]
 
 
-class Problem(BaseModel):
+class Problem(TypedDict, total=False):
     """An RFC 9457 problem: the body of every error answer."""
 
-    type: str = Field(examples=["about:blank"])
-    title: str
-    status: int
-    detail: str
-    errors: list[FieldError] | SkipJsonSchema[None] = Field(
-        default=None, description="What is invalid (422)"
-    )
+    type: Required[str]
+    title: Required[str]
+    status: Required[int]
+    detail: Required[str]
+    errors: Annotated[list[FieldError], Field(description="What is invalid (422)")]
 
 
 class UserCreate(BaseModel):

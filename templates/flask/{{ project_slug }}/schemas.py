@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from .passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
-NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
+NO_NUL = validate.Regexp(r"^[^\u0000]*$", error="NUL characters are not allowed.")
 MAX_ID = 2_147_483_647
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000

@@ -54,6 +54,15 @@ def contract(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     `security` entry (drf-spectacular writes [{}], "optional", for AllowAny), bodies required
     (a PATCH too: require_body refuses an empty one), pages renamed."""
     schemas = result["components"]["schemas"]
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            # drf-spectacular offers "" beside the pattern of a blank-allowed field; the NUL
+            # pattern matches "" already, and one schema per field is what the others write.
+            choices = prop.pop("oneOf", None)
+            if choices and choices[1:] == [{"type": "string", "maxLength": 0}]:
+                schema["properties"][name] = {**prop, **choices[0]}
+            elif choices:
+                prop["oneOf"] = choices
     for old, new in RENAMED.items():
         if old in schemas:
             schemas[new] = schemas.pop(old)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..core.fields import Text
 from .models import Item
 
 
@@ -13,10 +14,8 @@ class ItemSerializer(serializers.ModelSerializer[Item]):
 
 
 class ItemCreateSerializer(serializers.ModelSerializer[Item]):
-    title = serializers.CharField(min_length=1, max_length=200)
-    description = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default=""
-    )
+    title = Text(min_length=1, max_length=200)
+    description = Text(max_length=5000, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Item
@@ -26,7 +25,8 @@ class ItemCreateSerializer(serializers.ModelSerializer[Item]):
 class ItemUpdateSerializer(serializers.ModelSerializer[Item]):
     """A partial update: the fields sent change, the rest stay."""
 
-    title = serializers.CharField(min_length=1, max_length=200, required=False)
+    title = Text(min_length=1, max_length=200, required=False)
+    description = Text(max_length=5000, required=False, allow_blank=True)
 
     class Meta:
         model = Item

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from ..core.fields import Text
 from .models import User
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def password_field() -> serializers.CharField:
-    return serializers.CharField(
+    return Text(
         write_only=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH, trim_whitespace=False
     )
 
@@ -36,6 +37,8 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
 class EmailField(serializers.EmailField):
     def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
         return User.objects.normalize_email(super().to_internal_value(data))
 
 
@@ -44,7 +47,7 @@ class RegisterSerializer(serializers.Serializer[User]):
     # Only these fields are read: is_staff or is_superuser in the body are ignored.
     email = EmailField(max_length=254)
     password = password_field()
-    full_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    full_name = Text(max_length=200, required=False, default="", allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(email=attrs["email"], full_name=attrs["full_name"])
@@ -57,7 +60,7 @@ class UserUpdateSerializer(serializers.ModelSerializer[User]):
 
     # Uniqueness is checked by services.update_profile, which answers 409 as registration does.
     email = EmailField(max_length=254, required=False)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    full_name = Text(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = User
@@ -67,7 +70,7 @@ class UserUpdateSerializer(serializers.ModelSerializer[User]):
 class PasswordChangeSerializer(serializers.Serializer[User]):
     """Needs the user in its context: {"user": user}."""
 
-    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    current_password = Text(max_length=128, trim_whitespace=False)
     new_password = password_field()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -84,8 +87,8 @@ class TokenRequestSerializer(serializers.Serializer[User]):
     """The OAuth2 password grant: the email goes in `username`."""
 
     grant_type = serializers.ChoiceField(choices=["password"], required=False)
-    username = serializers.CharField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = Text(max_length=254)
+    password = Text(max_length=128, trim_whitespace=False)
 
 
 class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
@@ -96,4 +99,5 @@ class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RefreshRequestSerializer(serializers.Serializer[dict[str, Any]]):
-    refresh_token = serializers.CharField(max_length=2048)
+    # An empty token is just an invalid one: 401 (logout: 204), as in the other starters.
+    refresh_token = Text(max_length=2048, allow_blank=True)
