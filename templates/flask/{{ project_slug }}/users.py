@@ -4,7 +4,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from . import accounts, tokens
+from . import accounts
 from .errors import abort
 from .extensions import Blueprint
 from .guards import authenticated, me
@@ -16,7 +16,6 @@ from .schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from .security import verify_password
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users")
 
@@ -66,9 +65,8 @@ class Password(MethodView):
     @blp.doc(operationId="change_password")
     def post(self, data: dict[str, str]) -> None:
         """Change your password; every token you hold stops working: log in again"""
-        user = me()
-        if not verify_password(data["current_password"], user.password_hash):
+        try:
+            accounts.change_password(me(), data["current_password"], data["new_password"])
+        except accounts.WrongPasswordError:
             wrong = {"pointer": "#/current_password", "detail": "The current password is wrong."}
             abort(422, "The request is not valid.", errors=[wrong])
-        accounts.set_password(user, data["new_password"])
-        tokens.revoke_all(user.id)

@@ -75,10 +75,6 @@ class PasswordChangeSerializer(serializers.Serializer[User]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user: User = self.context["user"]
-        if not user.check_password(attrs["current_password"]):
-            raise serializers.ValidationError(
-                {"current_password": ["The current password is wrong."]}
-            )
         check_password_strength(attrs["new_password"], user, "new_password")
         return attrs
 

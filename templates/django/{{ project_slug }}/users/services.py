@@ -42,8 +42,17 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Every token the user holds stops working: they log in again."""
+class WrongPasswordError(Exception):
+    """The current password given is not the user's."""
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Every token the user holds stops working: they log in again.
+
+    Raises WrongPasswordError when `current_password` is not theirs.
+    """
+    if not user.check_password(current_password):
+        raise WrongPasswordError
     user.set_password(new_password)
     user.save(update_fields=["password"])
     tokens.revoke_all(user)

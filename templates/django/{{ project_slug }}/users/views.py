@@ -189,7 +189,12 @@ class PasswordChangeView(APIView):
         user = current_user(request)
         serializer = PasswordChangeSerializer(data=request.data, context={"user": user})
         serializer.is_valid(raise_exception=True)
-        services.change_password(user, serializer.validated_data["new_password"])
+        given = serializer.validated_data
+        try:
+            services.change_password(user, given["current_password"], given["new_password"])
+        except services.WrongPasswordError:
+            wrong = {"current_password": ["The current password is wrong."]}
+            raise exceptions.ValidationError(wrong) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
