@@ -27,9 +27,9 @@ REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "api-contract.json"
 # What the contract lets differ: prose, examples, the generator's own bookkeeping. Everything
 # else (names, types, bounds, formats, required sets, statuses, media types, security) counts.
 PROSE = {"title", "description", "summary", "example", "examples", "externalDocs", "tags"}
-# Writing direction is implied by where a schema is used; the rest is bookkeeping some
-# generators write and others leave out, with no effect on what is accepted.
-UNENFORCED = {"readOnly", "writeOnly", "additionalProperties", "deprecated"}
+# Writing direction is implied by where a schema is used. (additionalProperties, const and
+# enum do count: client generators write different code for them.)
+UNENFORCED = {"readOnly", "writeOnly", "deprecated"}
 OPERATION_KEYS = {"operationId", "parameters", "requestBody", "responses", "security"}
 METHODS = {"get", "put", "post", "patch", "delete", "options", "head"}
 
@@ -57,14 +57,10 @@ def _schema(node: Any) -> Any:
             result[key] = {name: _schema(prop) for name, prop in value.items()}
         elif key == "required":
             result[key] = sorted(value)
-        elif key == "const":
-            result["enum"] = [value]
         elif key == "default" and value is None:
             continue  # a null default documents nothing: the key is simply absent
         else:
             result[key] = _schema(value)
-    if "enum" in result and "type" not in result:
-        result["type"] = "string"
     if result.get("required") == []:
         del result["required"]
     return result

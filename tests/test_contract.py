@@ -116,3 +116,20 @@ def test_the_error_cases_load_from_the_starters_partial() -> None:
     cases, allow = contract.problem_cases()
     assert len(cases) >= 20
     assert {path for method, path, _, status, _ in cases if status == 405} <= set(allow)
+
+
+def test_what_changes_a_generated_client_is_caught() -> None:
+    """`const` for `enum`, or additionalProperties: false, make openapi-python-client write
+    different types, so the contract counts them."""
+    theirs = document()
+    problem = theirs["components"]["schemas"]["Problem"]
+    problem["additionalProperties"] = False
+    problem["properties"]["type"] = {"type": "string", "const": "about:blank"}
+    ours = document()
+    ours["components"]["schemas"]["Problem"]["properties"]["type"] = {
+        "type": "string",
+        "enum": ["about:blank"],
+    }
+    found = contract.differences(contract.structure(theirs), contract.structure(ours))
+    assert any("additionalProperties: not in the contract" in line for line in found), found
+    assert any("/type/const: not in the contract" in line for line in found), found

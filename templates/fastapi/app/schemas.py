@@ -12,12 +12,18 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from app.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # Text the database can store: PostgreSQL refuses NUL characters in strings.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\u0000]*$")]
+
+
+def one_value(value: str) -> WithJsonSchema:
+    """A one-value Literal as the other starters' schemas write it, `enum: [value]`: Pydantic
+    writes `const`, and client generators turn the two into different types."""
+    return WithJsonSchema({"type": "string", "enum": [value]})
 
 
 def _not_common(password: str) -> str:
@@ -95,14 +101,14 @@ class User(BaseModel):
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"]
+    token_type: Annotated[Literal["bearer"], one_value("bearer")]
     expires_in: int = Field(description="Seconds until the access token expires")
 
 
 class TokenRequest(BaseModel):
     """The OAuth2 password grant (a form): the email goes in `username`; other fields are ignored."""
 
-    grant_type: Literal["password"] | SkipJsonSchema[None] = None
+    grant_type: Annotated[Literal["password"], one_value("password")] | SkipJsonSchema[None] = None
     username: Text = Field(max_length=254)
     password: Text = Field(max_length=128)
 

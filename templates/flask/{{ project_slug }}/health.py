@@ -1,16 +1,17 @@
 """Liveness and readiness probes."""
 
 from flask import Response, jsonify
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import Blueprint, db
+from .schemas import BaseSchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
 
 
-class HealthSchema(Schema):
+class HealthSchema(BaseSchema):
     status = fields.String(required=True, validate=validate.OneOf(["ok", "unavailable"]))
 
 

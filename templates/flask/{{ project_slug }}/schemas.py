@@ -37,13 +37,22 @@ def password(**kwargs: Any) -> fields.String:
     )
 
 
-class FieldErrorSchema(Schema):
+class BaseSchema(Schema):
+    class Meta:
+        # Unknown fields are dropped, as in the other starters: is_superuser cannot sneak into
+        # a registration, and thousands of them cannot buy an error listing each one back.
+        # (marshmallow's default would also mark every schema additionalProperties: false,
+        # which the other starters' schemas, and so the clients generated from them, lack.)
+        unknown = EXCLUDE
+
+
+class FieldErrorSchema(BaseSchema):
     detail = fields.String(required=True)
     pointer = fields.String(metadata={"description": "RFC 6901 pointer into the body"})
     parameter = fields.String(metadata={"description": "A query or path parameter"})
 
 
-class ProblemSchema(Schema):
+class ProblemSchema(BaseSchema):
     """An RFC 9457 problem: the body of every error answer (documentation only)."""
 
     type = fields.String(required=True, metadata={"example": "about:blank"})
@@ -55,14 +64,7 @@ class ProblemSchema(Schema):
     )
 
 
-class RequestSchema(Schema):
-    class Meta:
-        # Unknown fields are dropped, as in the other starters: is_superuser cannot sneak into
-        # a registration, and thousands of them cannot buy an error listing each one back.
-        unknown = EXCLUDE
-
-
-class UserCreateSchema(RequestSchema):
+class UserCreateSchema(BaseSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = password()
     full_name = text(load_default="", length=validate.Length(max=200))
@@ -74,17 +76,17 @@ class UserCreateSchema(RequestSchema):
             raise ValidationError(problem, field_name="password")
 
 
-class UserUpdateSchema(RequestSchema):
+class UserUpdateSchema(BaseSchema):
     email = fields.Email(validate=validate.Length(max=254))
     full_name = text(length=validate.Length(max=200))
 
 
-class PasswordChangeSchema(RequestSchema):
+class PasswordChangeSchema(BaseSchema):
     current_password = text(required=True, load_only=True, length=validate.Length(max=128))
     new_password = password()
 
 
-class UserSchema(Schema):
+class UserSchema(BaseSchema):
     id = fields.Integer(required=True)
     email = fields.String(required=True)
     full_name = fields.String(required=True)
@@ -93,7 +95,7 @@ class UserSchema(Schema):
     created_at = fields.AwareDateTime(required=True)
 
 
-class TokenRequestSchema(RequestSchema):
+class TokenRequestSchema(BaseSchema):
     """The OAuth2 password grant: the email goes in `username`."""
 
     grant_type = fields.String(validate=validate.Equal("password"))
@@ -101,7 +103,7 @@ class TokenRequestSchema(RequestSchema):
     password = text(required=True, load_only=True, length=validate.Length(max=128))
 
 
-class TokenPairSchema(Schema):
+class TokenPairSchema(BaseSchema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
     token_type = fields.String(required=True, validate=validate.Equal("bearer"))
@@ -110,21 +112,21 @@ class TokenPairSchema(Schema):
     )
 
 
-class RefreshRequestSchema(RequestSchema):
+class RefreshRequestSchema(BaseSchema):
     refresh_token = text(required=True, length=validate.Length(max=2048))
 
 
-class ItemCreateSchema(RequestSchema):
+class ItemCreateSchema(BaseSchema):
     title = text(required=True, length=validate.Length(min=1, max=200))
     description = text(load_default="", length=validate.Length(max=5000))
 
 
-class ItemUpdateSchema(RequestSchema):
+class ItemUpdateSchema(BaseSchema):
     title = text(length=validate.Length(min=1, max=200))
     description = text(length=validate.Length(max=5000))
 
 
-class ItemSchema(Schema):
+class ItemSchema(BaseSchema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
@@ -133,14 +135,14 @@ class ItemSchema(Schema):
     updated_at = fields.AwareDateTime(required=True)
 
 
-class PageArgsSchema(RequestSchema):
+class PageArgsSchema(BaseSchema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 def page_of(schema: type[Schema], name: str) -> type[Schema]:
     """The shape every list endpoint answers with: {items, total, limit, offset}."""
-    return Schema.from_dict(
+    return BaseSchema.from_dict(
         {
             "items": fields.List(fields.Nested(schema), required=True),
             "total": fields.Integer(required=True, validate=validate.Range(min=0)),
