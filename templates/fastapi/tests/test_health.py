@@ -32,8 +32,12 @@ async def test_ready_is_503_when_database_is_unreachable() -> None:
 
 
 async def test_unknown_host_is_rejected(client: AsyncClient) -> None:
-    response = await client.get("/openapi.json", headers={"host": "evil.example"})
+    response = await client.get("/openapi.json", headers={"host": "evil.example:8000"})
     assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "Invalid host header."
+    allowed = await client.get("/openapi.json", headers={"host": "TEST:8000"})
+    assert allowed.status_code == 200
 
 
 async def test_probes_answer_on_any_host(client: AsyncClient) -> None:

@@ -49,6 +49,13 @@ def _browsing(request: HttpRequest) -> bool:
     return request.get_preferred_type(["application/json", "text/html"]) == "text/html"
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django itself refuses, such as one for a host outside ALLOWED_HOSTS."""
+    if _browsing(request):
+        return defaults.bad_request(request, exception)
+    return problem_response(400, "Bad request.")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """API clients get the problem every other API error is; people get the HTML page."""
     if _browsing(request):
