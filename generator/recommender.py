@@ -203,7 +203,8 @@ def _rank(
             f"nothing else separates them, so fwgen prefers {a}: "
             "the order Django, FastAPI, Flask puts the most built-in features first"
         )
-    return order, f"{tied} tie on {scores[first]} points; {why}."
+    points = "point" if abs(scores[first]) == 1 else "points"
+    return order, f"{tied} tie on {scores[first]} {points}; {why}."
 
 
 def recommend(answers: Answers, knowledge: Knowledge | None = None) -> Recommendation:

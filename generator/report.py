@@ -31,7 +31,9 @@ def recommendation_text(rec: Recommendation, flips: list[Flip], *, max_flips: in
         "",
     ]
     top = max(max(rec.scores.values()), 1)
-    for fw in sorted(rec.scores, key=lambda f: -rec.scores[f]):
+    # In the recommender's order, so that in a tie the pick heads the chart as it heads the text.
+    ranked = [rec.framework, rec.runner_up]
+    for fw in ranked + [f for f in rec.scores if f not in ranked]:
         bar = "#" * max(0, round(12 * rec.scores[fw] / top))
         lines.append(f"  {LABELS[fw]:<8} {rec.scores[fw]:>4}  {bar}".rstrip())
     if rec.tie_break:

@@ -60,3 +60,35 @@ def test_example_runs_as_written(example: str, runner: CliRunner, workdir: Path)
         return
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
+
+
+def console_transcripts() -> list[tuple[str, list[str]]]:
+    """The README's `console` blocks: a command and the lines it is shown to print."""
+    text = (ROOT / "README.md").read_text()
+    found = []
+    for block in re.findall(r"^```console\n(.*?)^```", text, re.M | re.S):
+        command, *shown = block.splitlines()
+        if command.startswith("$ fwgen "):
+            found.append((command.removeprefix("$ "), shown))
+    return found
+
+
+@pytest.mark.parametrize(("command", "shown"), console_transcripts())
+def test_readme_transcript_is_what_the_command_prints(
+    command: str, shown: list[str], runner: CliRunner
+) -> None:
+    """Each shown line is printed, in order; a `...` line stands for lines left out, and `...`
+    within a line for the part of it left out."""
+    printed = runner.invoke(cli, shlex.split(command)[1:], env={"NO_COLOR": "1"}).output
+    lines = iter(printed.splitlines())
+    for line in shown:
+        if line.strip() == "...":
+            continue
+        head, cut, tail = line.partition("...")
+        for candidate in lines:
+            if candidate == line or (
+                cut and candidate.startswith(head.rstrip()) and candidate.endswith(tail.strip())
+            ):
+                break
+        else:
+            pytest.fail(f"the README shows {line!r}, which `{command}` does not print in order")

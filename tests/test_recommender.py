@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.knowledge import FRAMEWORKS, KnowledgeError, load, parse
+from generator.knowledge import FRAMEWORKS, LABELS, KnowledgeError, load, parse
 from generator.recommender import flips, recommend, resolve, with_defaults
 
 
@@ -153,3 +153,29 @@ def test_article_titles_are_quoted_exactly() -> None:
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
     for article in load().articles:
         assert article.title in corpus
+
+
+def test_the_chart_puts_the_pick_first_and_counts_one_point_as_one() -> None:
+    """In a tie the chart lists the pick first, as the headline names it; "1 points" reads
+    wrong."""
+    from itertools import product
+
+    from generator.report import recommendation_text
+
+    knowledge = load()
+    checked = set()
+    for kind, team in product(knowledge.criteria["kind"].choices, FRAMEWORKS):
+        rec = recommend({"kind": kind, "team_knows": team})
+        chart = [line.split()[0] for line in recommendation_text(rec, []).splitlines()[2:5]]
+        assert chart[:2] == [LABELS[rec.framework], LABELS[rec.runner_up]], (kind, team)
+        if rec.tie_break:
+            checked.add("tie")
+    assert "tie" in checked
+    # A one-point tie: which answers give one depends on the weights, so search pairs.
+    answers = [(n, v) for n, c in knowledge.criteria.items() for v in c.values()]
+    for (a, x), (b, y) in product(answers, answers):
+        rec = recommend({a: x, b: y})
+        if a != b and rec.tie_break and abs(rec.scores[rec.framework]) == 1:
+            assert " tie on 1 point;" in rec.tie_break
+            return
+    pytest.fail("the data has no one-point tie to check")
