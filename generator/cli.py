@@ -120,12 +120,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def recommend(as_json: bool, **options: Any) -> None:
     """Recommend a framework for the given criteria; writes nothing.
 
-    Criteria you leave out count as "no preference".
+    Criteria you leave out count as "no preference". When no framework is clearly ahead, fwgen
+    names the question that would settle it, and on a terminal asks it.
     """
     from generator.recommender import flips
     from generator.recommender import recommend as run
 
     answers = _given(options)
+    if not as_json and sys.stdin.isatty():
+        from generator.prompts import settle
+
+        answers = settle(answers)
     result = run(answers)
     if as_json:
         payload = result.to_dict()

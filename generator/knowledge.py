@@ -1,4 +1,5 @@
-"""Load and validate the recommender's data file (criteria, articles, rules, alternatives)."""
+"""Load and validate the recommender's data file: criteria, articles, rules, conflicts,
+alternatives and notes."""
 
 from __future__ import annotations
 
@@ -65,21 +66,53 @@ class Condition:
 
 
 @dataclass(frozen=True)
-class Rule:
+class Citation:
+    """A short quote from one article, checked word for word against its text by the tests."""
+
+    article: str  # the article's title
+    quote: str
+
+
+@dataclass(frozen=True)
+class Cited:
+    cites: tuple[Citation, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The cited articles' titles, each once, in the order first cited."""
+        return tuple(dict.fromkeys(c.article for c in self.cites))
+
+
+@dataclass(frozen=True)
+class Rule(Cited):
     id: str
     when: Condition
     scores: Mapping[str, int]
     reason: str
-    sources: tuple[str, ...]
     dispute: str | None = None
 
 
 @dataclass(frozen=True)
-class Alternative:
+class Alternative(Cited):
     name: str
     when: Condition
     reason: str
-    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Note(Cited):
+    """Advice that moves no score, shown when its condition holds."""
+
+    when: Condition
+    text: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Answers that contradict each other when given together."""
+
+    when: Condition
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -90,6 +123,7 @@ class Implication:
 
 @dataclass(frozen=True)
 class Article:
+    id: str
     title: str
     publisher: str | None
     date: str | None
@@ -102,6 +136,10 @@ class Knowledge:
     rules: tuple[Rule, ...]
     alternatives: tuple[Alternative, ...]
     implications: tuple[Implication, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[Note, ...] = ()
+    close_call_margin: int = 2
+    last_resort: tuple[str, ...] = FRAMEWORKS
 
 
 def _condition(raw: Mapping[str, Any], criteria: Mapping[str, Criterion], where: str) -> Condition:
@@ -132,15 +170,21 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         criteria[name] = criterion
 
     articles = tuple(
-        Article(a["title"], a.get("publisher"), a.get("date")) for a in data["articles"]
+        Article(a["id"], a["title"], a.get("publisher"), a.get("date")) for a in data["articles"]
     )
-    titles = {a.title for a in articles}
+    titles = {a.id: a.title for a in articles}
 
-    def sources(raw: list[str], where: str) -> tuple[str, ...]:
-        unknown = [s for s in raw if s not in titles]
-        if unknown or not raw:
-            raise KnowledgeError(f"{where}: unknown or missing sources {unknown}")
-        return tuple(raw)
+    def cites(raw: list[Mapping[str, str]], where: str) -> tuple[Citation, ...]:
+        if not raw:
+            raise KnowledgeError(f"{where}: cites no article")
+        found = []
+        for item in raw:
+            if item.get("article") not in titles:
+                raise KnowledgeError(f"{where}: unknown article {item.get('article')!r}")
+            if not str(item.get("quote", "")).strip():
+                raise KnowledgeError(f"{where}: a citation without a quote")
+            found.append(Citation(titles[item["article"]], item["quote"]))
+        return tuple(found)
 
     rules = []
     seen: set[str] = set()
@@ -153,30 +197,61 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
             raise KnowledgeError(f"{where}: scores must name frameworks")
         rules.append(
             Rule(
+                cites=cites(raw["cites"], where),
                 id=raw["id"],
                 when=_condition(raw["when"], criteria, where),
                 scores=dict(raw["scores"]),
                 reason=raw["reason"],
-                sources=sources(raw["sources"], where),
                 dispute=raw.get("dispute"),
             )
         )
     alternatives = tuple(
         Alternative(
+            cites(a["cites"], f"alternative {a['name']}"),
             a["name"],
             _condition(a["when"], criteria, f"alternative {a['name']}"),
             a["reason"],
-            sources(a["sources"], f"alternative {a['name']}"),
         )
         for a in data.get("alternatives", [])
     )
+    notes = tuple(
+        Note(
+            cites(n["cites"], f"note {index}"),
+            _condition(n["when"], criteria, f"note {index}"),
+            n["text"],
+        )
+        for index, n in enumerate(data.get("notes", []))
+    )
+    conflicts = []
+    for index, raw in enumerate(data.get("conflicts", [])):
+        condition = _condition(raw["when"], criteria, f"conflict {index}")
+        if len(condition.requires) < 2:
+            raise KnowledgeError(f"conflict {index}: needs two criteria")
+        conflicts.append(Conflict(condition, raw["reason"]))
     implications = []
     for index, raw in enumerate(data.get("implies", [])):
         where = f"implication {index}"
         sets = dict(raw["set"])
         _condition(sets, criteria, where)  # validates names and values
         implications.append(Implication(_condition(raw["when"], criteria, where), sets))
-    return Knowledge(criteria, articles, tuple(rules), alternatives, tuple(implications))
+    verdict = data.get("verdict", {})
+    margin = verdict.get("close_call_margin", 2)
+    if not isinstance(margin, int) or margin < 1:
+        raise KnowledgeError("verdict: close_call_margin must be a positive whole number")
+    last_resort = tuple(verdict.get("last_resort", FRAMEWORKS))
+    if sorted(last_resort) != sorted(FRAMEWORKS):
+        raise KnowledgeError("verdict: last_resort must list each framework once")
+    return Knowledge(
+        criteria,
+        articles,
+        tuple(rules),
+        alternatives,
+        tuple(implications),
+        tuple(conflicts),
+        notes,
+        margin,
+        last_resort,
+    )
 
 
 @cache

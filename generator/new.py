@@ -26,13 +26,14 @@ from generator.knowledge import FRAMEWORKS, LABELS, Value, load
 from generator.naming import ProjectName, check_name
 from generator.recommender import (
     Recommendation,
+    effects,
+    flag_for,
     flips,
     provenance,
     recommend,
     resolve,
-    with_defaults,
 )
-from generator.report import flag_for, recommendation_text
+from generator.report import recommendation_text
 from generator.template import template_root
 
 
@@ -63,6 +64,8 @@ class Plan:
     answers: dict[str, Any]  # everything Copier gets, fwgen_decision included
     # The author is the template's placeholder: no git identity, no answer, --yes.
     placeholder_author: bool = False
+    # "recommended", "chosen" or "given" as in review.Draft; "default" when nothing was answered.
+    framework_source: str = "recommended"
 
 
 def parse_data(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -160,7 +163,12 @@ def _project_answers(
     draft: review.Draft,
 ) -> None:
     """Fill `draft.project` in copier.yml's order, each answer checked by its validator."""
-    git_defaults = {answer: gitrepo.config_value(key) for answer, key in GIT_KEYS.items()}
+    # Only asked of git when the answer is not given: each lookup is a git process.
+    git_defaults = {
+        answer: gitrepo.config_value(key)
+        for answer, key in GIT_KEYS.items()
+        if answer not in preset
+    }
     for name in questions.PROJECT_QUESTIONS:
         question = known[name]
         context = draft.context()
@@ -182,27 +190,83 @@ def _project_answers(
             draft.defaulted.add(name)
 
 
-def _decision(rec: Recommendation, given: Mapping[str, Value]) -> dict[str, Any]:
+def _titled(sources: Any) -> list[str]:
+    """Article titles with their publishers, as the record lists its sources."""
+    publishers = {a.title: a.publisher for a in load().articles}
+    return [f"{t} ({publishers[t]})" if publishers.get(t) else t for t in sources]
+
+
+def _decision(
+    rec: Recommendation, given: Mapping[str, Value], framework_source: str
+) -> dict[str, Any]:
+    """The recommendation as the decision record renders it: the whole picture, in words."""
     full = rec.to_dict()
+    for group in ("disagreements",):
+        for item in full[group]:
+            for side in item["sides"]:
+                side["sources"] = _titled(side["sources"])
+    for group in ("alternatives", "notes"):
+        for item in full[group]:
+            item["sources"] = _titled(item["sources"])
+    sections = rec.sections()
+    question = rec.question
+    decided = rec.verdict != "unanswered"
+    for item in full["disagreements"]:
+        for side in item["sides"]:
+            side["framework"] = LABELS[side["framework"]]
     return {
         "answers": provenance(given),
+        "framework_source": framework_source,
         "date": datetime.date.today().isoformat(),
         "fwgen_version": __version__,
-        "recommended": rec.framework,
-        "runner_up": rec.runner_up,
-        "scores": full["scores"],
+        "verdict": rec.verdict,
+        "headline": rec.headline(),
+        "recommended": LABELS[rec.framework] if decided else None,
+        "runner_up": LABELS[rec.runner_up] if decided else None,
+        "scores": {LABELS[fw]: rec.scores[fw] for fw in rec.ranking},
+        "margin": rec.margin,
+        "close_call_margin": rec.threshold,
         "tie_break": rec.tie_break,
-        "reasons": [
+        "evidence": {
+            name: [
+                {"text": e.text, "effects": effects(e.scores), "sources": _titled(e.sources)}
+                for e in getattr(sections, name)
+            ]
+            for name in ("deciding", "against", "even", "others")
+        },
+        "question": None
+        if question is None
+        else {
+            "text": question.text,
+            "outcomes": [
+                {
+                    "answer": flag_for(question.criterion, o.value),
+                    "framework": LABELS[o.framework] if o.framework else None,
+                }
+                for o in question.outcomes
+            ],
+        },
+        "contradictions": [
             {
-                "framework": LABELS[r.framework],
-                "text": r.text,
-                "points": r.points,
-                "sources": list(r.sources),
+                "text": c.summary(),
+                "pulls": [
+                    {
+                        "answer": flag_for(p.criterion, p.value),
+                        "frameworks": [LABELS[f] for f in p.frameworks],
+                        "sources": _titled(p.sources),
+                    }
+                    for p in c.pulls
+                ],
             }
-            for r in rec.reasons
+            for c in rec.contradictions
+        ],
+        "flips": [
+            {"answer": flag_for(f.criterion, f.value), "framework": LABELS[f.framework]}
+            for f in flips(given)
         ],
         "disagreements": full["disagreements"],
         "alternatives": full["alternatives"],
+        "notes": full["notes"],
     }
 
 
@@ -228,28 +292,39 @@ def plan(request: NewRequest) -> Plan:
     preset = _preset(request, template)
 
     given = _gather_criteria(request, preset)
-    criteria = with_defaults(given)
-    rec = recommend(criteria)
+    rec = recommend(given)
+    known = questions.all_questions(template)
     if "framework" in preset:
         framework, source = str(preset["framework"]), "given"
     elif request.interactive and not request.yes:
         prompts.say()
-        prompts.say(recommendation_text(rec, flips(criteria)))
+        prompts.say(recommendation_text(rec, flips(given)))
         framework = prompts.ask_framework(rec.framework)
         source = review.source_of(framework, rec.framework)
+    elif rec.verdict == "unanswered":
+        # Nothing to recommend from: the template's own default, and the record says so.
+        framework, source = str(known["framework"].default), "default"
     else:
         framework, source = rec.framework, "recommended"
 
     draft = review.Draft(project.name, target, given, framework, source)
-    known = questions.all_questions(template)
     _project_answers(request, preset, known, draft)
     if request.interactive and not request.yes and not request.dry_run:
         draft = review.review(draft, known)
 
     rec = draft.recommendation
-    answers = {**draft.context(), "fwgen_decision": _decision(rec, draft.given)}
+    answers = {
+        **draft.context(),
+        "fwgen_decision": _decision(rec, draft.given, draft.framework_source),
+    }
     return Plan(
-        project, target, draft.framework, rec, answers, _placeholder_author(request, preset)
+        project,
+        target,
+        draft.framework,
+        rec,
+        answers,
+        _placeholder_author(request, preset),
+        draft.framework_source,
     )
 
 
@@ -295,6 +370,8 @@ def create(request: NewRequest) -> Plan:
     if target == Path.cwd().absolute():
         shown = "."
     echo(f"Created {paint(the_plan.project.name, bold=True)} ({label}) in {shown}")
+    for line in _verdict_notes(the_plan):
+        echo(line, err=line.startswith("warning:"))
     if replaced:
         echo(
             f"Replaced {len(replaced)} file(s) that differed, keeping each as FILE.orig: "
@@ -325,6 +402,25 @@ def create(request: NewRequest) -> Plan:
     return the_plan
 
 
+def _verdict_notes(the_plan: Plan) -> list[str]:
+    """What a team that did not see the recommendation must still hear about it."""
+    rec = the_plan.recommendation
+    record = "docs/decisions/0001-web-framework.md"
+    notes = [f"warning: {c.summary()}" for c in rec.contradictions]
+    if the_plan.framework_source == "default":
+        notes.append(
+            f"No question was answered, so fwgen recommended nothing and started from its "
+            f"default framework, {LABELS[the_plan.framework]}; `fwgen recommend` with your "
+            "answers helps choose."
+        )
+    elif the_plan.framework_source == "recommended" and rec.verdict == "close":
+        settle = ""
+        if rec.question:
+            settle = f" Answering --{rec.question.criterion.replace('_', '-')} would settle it;"
+        notes.append(f"{rec.headline()}{settle or ''} {record} has the reasons.")
+    return notes
+
+
 def _nearest_existing(path: Path) -> Path:
     while not path.exists():
         path = path.parent
@@ -335,7 +431,8 @@ def _dry_run(the_plan: Plan, source: store.Source, debug: bool) -> None:
     import shutil
     import tempfile
 
-    echo(recommendation_text(the_plan.recommendation, flips(dict(the_plan.recommendation.answers))))
+    rec = the_plan.recommendation
+    echo(recommendation_text(rec, flips(rec.answers)))
     scratch = Path(tempfile.mkdtemp(prefix="fwgen-dry-run-"))
     try:
         render.render(source, scratch / "project", the_plan.answers, debug=debug)
@@ -347,4 +444,4 @@ def _dry_run(the_plan: Plan, source: store.Source, debug: bool) -> None:
     for rel in [*files, ".env"]:
         echo(f"  {rel}")
     choices = " ".join(flag_for(k, v) for k, v in the_plan.recommendation.answers.items())
-    echo(f"\nCriteria: {choices}")
+    echo(f"\nAnswered: {choices or 'nothing'}")

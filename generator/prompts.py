@@ -14,9 +14,10 @@ import questionary
 from prompt_toolkit.output import create_output
 
 from generator.console import echo
-from generator.knowledge import LABELS, Criterion, Knowledge, Value
+from generator.knowledge import LABELS, Criterion, Knowledge, Value, load
 from generator.questions import Question, problem
-from generator.recommender import resolve
+from generator.recommender import recommend, resolve
+from generator.report import question_lines
 
 # Number keys reach the choices too; questionary offers shortcuts for up to 36 of them.
 _MOST_SHORTCUTS = 36
@@ -92,6 +93,18 @@ def ask_criteria(knowledge: Knowledge, given: Mapping[str, Value]) -> dict[str, 
         asked += 1
         counter = f"[{asked}/{asked - 1 + len(remaining)}] "
         answers[criterion.name] = ask_criterion(criterion, criterion.default, counter)
+    return answers
+
+
+def settle(given: Mapping[str, Value]) -> dict[str, Value]:
+    """While no framework is clearly ahead and one more answer would settle it, ask it."""
+    answers = dict(given)
+    while (rec := recommend(answers)).verdict != "clear" and rec.question:
+        say(rec.headline())
+        say("\n".join(question_lines(rec.question)))
+        criterion = load().criteria[rec.question.criterion]
+        answers[criterion.name] = ask_criterion(criterion, criterion.default)
+        say()
     return answers
 
 

@@ -26,7 +26,8 @@ class Draft:
     given: dict[str, Value]  # criteria the team answered (flags, files, prompts)
     framework: str
     # "given" on the command line, "recommended" when it took the recommendation (and so follows
-    # it when a criterion changes), "chosen" when the team picked another.
+    # it when a criterion changes), "chosen" when the team picked another, "default" when
+    # nothing was answered to recommend from.
     framework_source: str
     project: dict[str, str] = field(default_factory=dict)
     defaulted: set[str] = field(default_factory=set)  # project answers that were the default
@@ -37,7 +38,7 @@ class Draft:
 
     @property
     def recommendation(self) -> Recommendation:
-        return recommend(self.criteria)
+        return recommend(self.given)
 
     def context(self, upto: str | None = None) -> dict[str, Any]:
         """What copier.yml's defaults and validators see, with the project answers before `upto`."""
@@ -80,6 +81,7 @@ def summary(draft: Draft) -> list[str]:
         "given": "given",
         "recommended": "the recommendation",
         "chosen": f"chosen; {LABELS[rec.framework]} is recommended",
+        "default": "fwgen's default; nothing was answered to recommend one",
     }[draft.framework_source]
     rows.append(("framework", LABELS[draft.framework], framework_note))
     rows += [(name, value, "") for name, value in draft.project.items()]
@@ -105,10 +107,11 @@ def _change_criterion(draft: Draft, name: str) -> None:
     if rec.framework == before:
         return
     prompts.say()
-    prompts.say(recommendation_text(rec, flips(draft.criteria)))
+    prompts.say(recommendation_text(rec, flips(draft.given)))
     if draft.framework_source == "recommended":
         draft.framework = rec.framework
-        prompts.say(f"\nThe framework follows the recommendation: now {LABELS[rec.framework]}.")
+        how = "the recommendation" if rec.verdict == "clear" else "fwgen's first choice"
+        prompts.say(f"\nThe framework follows {how}: now {LABELS[rec.framework]}.")
     elif draft.framework_source == "chosen" and draft.framework == rec.framework:
         draft.framework_source = "recommended"
 

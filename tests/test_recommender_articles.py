@@ -165,14 +165,15 @@ STATEMENTS = [
     Statement(D, "Flask has no CSRF protection", {"security": True}, avoids="flask"),
     Statement(D, "big projects that need to scale: Django", {"scale": "large"}, picks("django")),
     Statement(D, "smaller, lightweight services: Flask", {"scale": "small"}, picks("flask")),
+    # The other four give small APIs to Flask: this one is FastAPI's side of that dispute.
     Statement(
         D,
         "smaller projects centred on APIs: FastAPI",
         {"kind": "api", "scale": "small"},
-        picks("fastapi"),
+        dispute=("APIs", "fastapi"),
     ),
     Statement(
-        D, "Flask sets up in minutes, Django in hours", {"kind": "prototype"}, picks("flask")
+        D, "Flask sets up in minutes, Django in hours", {"kind": "prototype"}, avoids="django"
     ),
     Statement(
         D,
@@ -198,9 +199,7 @@ STATEMENTS = [
     Statement(
         E, "rapid prototyping: FastAPI", {"kind": "prototype"}, dispute=("prototyping", "fastapi")
     ),
-    Statement(
-        E, "scalable systems: FastAPI", {"scale": "large"}, dispute=("scalability", "fastapi")
-    ),
+    Statement(E, "scalable systems: FastAPI", {"performance": True}, picks("fastapi")),
     Statement(E, "large, complex platforms: Django", {"scale": "large"}, picks("django")),
 ]
 
