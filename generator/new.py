@@ -299,7 +299,7 @@ def plan(request: NewRequest) -> Plan:
     elif request.interactive and not request.yes:
         prompts.say()
         prompts.say(recommendation_text(rec, flips(given)))
-        framework = prompts.ask_framework(rec.framework)
+        framework = prompts.ask_framework(rec.framework, close=rec.verdict != "clear")
         source = review.source_of(framework, rec.framework)
     elif rec.verdict == "unanswered":
         # Nothing to recommend from: the template's own default, and the record says so.

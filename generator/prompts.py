@@ -108,10 +108,10 @@ def settle(given: Mapping[str, Value]) -> dict[str, Value]:
     return answers
 
 
-def ask_framework(recommended: str, current: str | None = None) -> str:
-    options = {
-        fw: label + (" (recommended)" if fw == recommended else "") for fw, label in LABELS.items()
-    }
+def ask_framework(recommended: str, current: str | None = None, *, close: bool = False) -> str:
+    """Which framework; the leader is marked, as a recommendation only when it is clear."""
+    mark = " (ahead, no clear winner)" if close else " (recommended)"
+    options = {fw: label + (mark if fw == recommended else "") for fw, label in LABELS.items()}
     return ask_choice("Use which framework?", options, current or recommended)
 
 

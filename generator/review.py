@@ -118,9 +118,11 @@ def _change_criterion(draft: Draft, name: str) -> None:
 
 def _change(draft: Draft, name: str, known: Mapping[str, Question]) -> None:
     if name == "framework":
-        rec = draft.recommendation.framework
-        draft.framework = prompts.ask_framework(rec, draft.framework)
-        draft.framework_source = source_of(draft.framework, rec)
+        rec = draft.recommendation
+        draft.framework = prompts.ask_framework(
+            rec.framework, draft.framework, close=rec.verdict != "clear"
+        )
+        draft.framework_source = source_of(draft.framework, rec.framework)
     elif name in draft.criteria:
         _change_criterion(draft, name)
     else:
