@@ -225,4 +225,9 @@ def test_a_code_change_rebuilds_from_the_cache(
         raise harness.CheckFailed(
             f"a code-only change reinstalled dependencies ({installs}):\n{log.read_text()[-2000:]}"
         )
-    engine("image", "rm", imaged.tag + "-rebuilt", check=False)
+    # Untag, not remove: removing deletes the image's cached layers, and another worker's build
+    # looking them up at that moment fails with "layer not known".
+    # (Docker's BuildKit keeps its cache apart from images, so there removing is safe.)
+    engine(
+        "image", "untag" if engine.name == "podman" else "rm", imaged.tag + "-rebuilt", check=False
+    )
