@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from harness import CheckFailed, compose_environment, compose_service, http_get
+from harness import CheckFailed, compose_environment, compose_service, http_get, machine_lock
 
 ENGINES = ("docker", "podman")
 # Podman without systemd complains on stderr about healthcheck timers it cannot add.
@@ -87,8 +87,11 @@ class Engine:
             ]
         else:
             args += ["--progress", "plain"]
-        start = time.monotonic()
-        with log.open("w") as out:
+        # One build at a time: two builds running the same first steps at once each make their
+        # own layers for them, and a later build may then pick the other's as its cache parent
+        # and miss the dependency layer it should reuse.
+        with machine_lock("image-build"), log.open("w") as out:
+            start = time.monotonic()
             done = subprocess.run(
                 [self.program, *args, str(context)],
                 stdout=out,

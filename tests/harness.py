@@ -307,7 +307,8 @@ def unchanged_by_use(checkout: Path, what: str) -> None:
 @contextlib.contextmanager
 def machine_lock(name: str) -> Iterator[None]:
     """One holder at a time, across test processes, of what a machine has once: the
-    development server's port 8000, PostgreSQL's role and database named in a workflow."""
+    development server's port 8000, PostgreSQL's role and database named in a workflow, the
+    container engine's build cache."""
     directory = Path(tempfile.gettempdir()) / f"fwgen-harness-{os.getuid()}"
     directory.mkdir(exist_ok=True)
     with (directory / f"{name}.lock").open("w") as handle:
