@@ -122,6 +122,20 @@ class Implication:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """What an answer changes in the starters named: `files` differ from the default's.
+    Any one of the conditions brings it about."""
+
+    when: tuple[Condition, ...]
+    frameworks: tuple[str, ...]
+    text: str
+    files: tuple[str, ...] = ()
+
+    def matches(self, answers: Answers) -> bool:
+        return any(condition.matches(answers) for condition in self.when)
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     title: str
@@ -140,6 +154,8 @@ class Knowledge:
     notes: tuple[Note, ...] = ()
     close_call_margin: int = 2
     last_resort: tuple[str, ...] = FRAMEWORKS
+    effects: tuple[Effect, ...] = ()
+    gaps: tuple[Effect, ...] = ()  # what the starters named cannot do yet (no files)
 
 
 def _condition(raw: Mapping[str, Any], criteria: Mapping[str, Criterion], where: str) -> Condition:
@@ -234,6 +250,23 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         sets = dict(raw["set"])
         _condition(sets, criteria, where)  # validates names and values
         implications.append(Implication(_condition(raw["when"], criteria, where), sets))
+
+    def frameworks(raw: list[str], where: str) -> tuple[str, ...]:
+        if not raw or set(raw) - set(FRAMEWORKS):
+            raise KnowledgeError(f"{where}: frameworks must name frameworks")
+        return tuple(raw)
+
+    def effect(raw: Mapping[str, Any], where: str) -> Effect:
+        when = raw["when"] if isinstance(raw["when"], list) else [raw["when"]]
+        return Effect(
+            tuple(_condition(c, criteria, where) for c in when),
+            frameworks(raw["frameworks"], where),
+            raw["text"],
+            tuple(raw.get("files", ())),
+        )
+
+    effects = tuple(effect(e, f"effect {i}") for i, e in enumerate(data.get("effects", [])))
+    gaps = tuple(effect(g, f"gap {i}") for i, g in enumerate(data.get("gaps", [])))
     verdict = data.get("verdict", {})
     margin = verdict.get("close_call_margin", 2)
     if not isinstance(margin, int) or margin < 1:
@@ -251,6 +284,8 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         notes,
         margin,
         last_resort,
+        effects,
+        gaps,
     )
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from generator import (
     __version__,
+    effects,
     gitrepo,
     makefile,
     prompts,
@@ -26,12 +27,12 @@ from generator.knowledge import FRAMEWORKS, LABELS, Value, load
 from generator.naming import ProjectName, check_name
 from generator.recommender import (
     Recommendation,
-    effects,
     flag_for,
     flips,
     provenance,
     recommend,
     resolve,
+    score_text,
 )
 from generator.report import recommendation_text
 from generator.template import template_root
@@ -229,7 +230,7 @@ def _decision(
         "tie_break": rec.tie_break,
         "evidence": {
             name: [
-                {"text": e.text, "effects": effects(e.scores), "sources": _titled(e.sources)}
+                {"text": e.text, "effects": score_text(e.scores), "sources": _titled(e.sources)}
                 for e in getattr(sections, name)
             ]
             for name in ("deciding", "against", "even", "others")
@@ -354,6 +355,8 @@ def create(request: NewRequest) -> Plan:
     message = (
         f"Start {the_plan.project.name} from fwgen {__version__} ({LABELS[the_plan.framework]})"
     )
+    for gap in effects.gaps(the_plan.framework, the_plan.recommendation.answers):
+        echo(f"warning: {gap}", err=True)
     writing_into_existing = bool(render.existing_entries(target))
     with render.staging_dir(target, keep=request.keep_on_failure) as staging:
         project_dir = staging / "project"
@@ -433,6 +436,8 @@ def _dry_run(the_plan: Plan, source: store.Source, debug: bool) -> None:
 
     rec = the_plan.recommendation
     echo(recommendation_text(rec, flips(rec.answers)))
+    for gap in effects.gaps(the_plan.framework, rec.answers):
+        echo(f"warning: {gap}", err=True)
     scratch = Path(tempfile.mkdtemp(prefix="fwgen-dry-run-"))
     try:
         render.render(source, scratch / "project", the_plan.answers, debug=debug)

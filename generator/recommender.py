@@ -25,7 +25,7 @@ def flag_for(name: str, value: Value) -> str:
     return f"{flag} {value}"
 
 
-def effects(scores: Mapping[str, int]) -> str:
+def score_text(scores: Mapping[str, int]) -> str:
     """`FastAPI +3, Flask -1`: what one rule does to each framework's score."""
     return ", ".join(f"{LABELS[fw]} {points:+d}" for fw, points in scores.items() if points)
 

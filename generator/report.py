@@ -9,9 +9,9 @@ from generator.recommender import (
     Flip,
     Question,
     Recommendation,
-    effects,
     flag_for,
     points_text,
+    score_text,
 )
 
 __all__ = ["flag_for", "question_lines", "recommendation_text"]
@@ -129,7 +129,7 @@ def _evidence_lines(rec: Recommendation, cite: _Citations) -> list[str]:
         lines.append("  Nothing the team answered puts one ahead of the other.")
 
     def items(group: tuple[Evidence, ...]) -> list[str]:
-        return [f"  - {e.text} ({effects(e.scores)}) {cite(e.sources)}" for e in group]
+        return [f"  - {e.text} ({score_text(e.scores)}) {cite(e.sources)}" for e in group]
 
     lines += items(sections.deciding)
     if sections.against:

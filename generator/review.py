@@ -11,6 +11,7 @@ import click
 
 from generator import prompts
 from generator.console import paint
+from generator.effects import gaps
 from generator.knowledge import LABELS, Value, load
 from generator.questions import Question, default_for
 from generator.recommender import Recommendation, flips, provenance, recommend, with_defaults
@@ -94,6 +95,7 @@ def summary(draft: Draft) -> list[str]:
     for name, value, note in rows:
         lines.append(f"  {name:<{name_width}}  {value:<{value_width}}  {note}".rstrip())
     lines.append(f"  {'writes to':<{name_width}}  {draft.target}")
+    lines += [f"  Not in this starter yet: {gap}." for gap in gaps(draft.framework, draft.given)]
     return lines
 
 
