@@ -202,19 +202,15 @@ def _decision(
 ) -> dict[str, Any]:
     """The recommendation as the decision record renders it: the whole picture, in words."""
     full = rec.to_dict()
-    for group in ("disagreements",):
-        for item in full[group]:
-            for side in item["sides"]:
-                side["sources"] = _titled(side["sources"])
-    for group in ("alternatives", "notes"):
-        for item in full[group]:
-            item["sources"] = _titled(item["sources"])
-    sections = rec.sections()
-    question = rec.question
-    decided = rec.verdict != "unanswered"
     for item in full["disagreements"]:
         for side in item["sides"]:
             side["framework"] = LABELS[side["framework"]]
+            side["sources"] = _titled(side["sources"])
+    for item in full["alternatives"] + full["notes"]:
+        item["sources"] = _titled(item["sources"])
+    sections = rec.sections()
+    question = rec.question
+    decided = rec.verdict != "unanswered"
     return {
         "answers": provenance(given),
         "framework_source": framework_source,

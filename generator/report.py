@@ -14,8 +14,6 @@ from generator.recommender import (
     score_text,
 )
 
-__all__ = ["flag_for", "question_lines", "recommendation_text"]
-
 
 class _Citations:
     """Numbers the articles in the order the text first cites them."""
