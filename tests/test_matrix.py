@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +27,7 @@ from generator.cli import cli
 
 import contract
 import harness
+import mail
 from starters import STARTERS, Variant, variants
 
 pytestmark = pytest.mark.slow
@@ -83,6 +85,13 @@ def production(built: Built) -> harness.Production:
 @pytest.fixture(scope="session")
 def postgres() -> str:
     return harness.postgres_admin_url()
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[tuple[str, Any]]:
+    """A real SMTP server on loopback: EMAIL_URL for it, and the mailbox of what it got."""
+    with mail.smtp_server() as running:
+        yield running
 
 
 def test_first_commit_installs_from_its_lock(built: Built, record_property: Recorder) -> None:
@@ -157,17 +166,25 @@ def test_secrets_stay_out_of_git(built: Built) -> None:
 
 
 def test_production_as_compose_runs_it(
-    built: Built, production: harness.Production, postgres: str, record_property: Recorder
+    built: Built,
+    production: harness.Production,
+    postgres: str,
+    smtp: tuple[str, Any],
+    record_property: Recorder,
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
     interpolated as compose does), on plain HTTP with no proxy in front, as
     `docker compose up` serves it. What differs: the local database server, a free port in
-    place of the one compose publishes, and two workers, so every starter runs multi-process."""
+    place of the one compose publishes, two workers, so every starter runs multi-process, and
+    the mail server and site address a deployment sets in `.env` (EMAIL_URL, PUBLIC_URL)."""
+    port = harness.free_port()
     settings = {
         **harness.compose_environment(built.project, "app"),
         "DATABASE_URL": harness.fresh_database(postgres, "fwgen_prod"),
-        "PORT": str(harness.free_port()),
+        "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        "EMAIL_URL": smtp[0],
+        "PUBLIC_URL": f"http://localhost:{port}",
     }
     assert harness.compose_published_port(built.project, "app") == 8000
     record_property(
@@ -202,7 +219,11 @@ def test_production_as_compose_runs_it(
             production.check(command, {**settings, **extra}, stdin=stdin)
             client = contract.generated_client(server, built.scratch)
             contract.client_scenario(server, client, admin)
+        with timed(record_property, built, "email"):
+            mail.password_reset_by_email(server, smtp[1])
         with timed(record_property, built, "attacks"):
+            mail.one_reset_winner(server, smtp[1])
+            mail.reset_requests_are_throttled(server)
             harness.refuses_oversized_bodies(server)
             harness.one_refresh_winner(server)
             harness.one_account_per_email(server)
@@ -243,6 +264,8 @@ def test_production_behind_a_tls_proxy(
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "PORT": str(harness.free_port()),
         "WEB_CONCURRENCY": "1",
+        # Django's deployment checks refuse a production that cannot send mail.
+        "EMAIL_URL": "smtps://mail.example.com",
     }
     starter = STARTERS[built.variant.framework]
     with timed(record_property, built, "prod-checks"):

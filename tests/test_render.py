@@ -34,8 +34,11 @@ def test_tree_renders_complete_and_parseable(copie: Any, framework: str) -> None
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert not path.name.endswith(".jinja"), path
-        # Page templates hold Django/Jinja syntax as content; static assets are copied verbatim.
-        verbatim = (path.suffix == ".html" and "templates" in path.parts) or "static" in path.parts
+        # Page and email templates hold Django/Jinja syntax as content; static assets are
+        # copied verbatim.
+        verbatim = (path.suffix in (".html", ".txt") and "templates" in path.parts) or (
+            "static" in path.parts
+        )
         if not verbatim:
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
         if text:  # empty placeholders (.gitkeep) aside, files end with exactly one newline
@@ -91,6 +94,10 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "MAX_REQUEST_BYTES",
         "WEB_CONCURRENCY",
         "PORT",
+        "EMAIL_URL",
+        "EMAIL_FROM",
+        "PUBLIC_URL",
+        "PASSWORD_RESET_TTL",
     }
     assert "SECRET_KEY=change-me" in text
 

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -30,6 +31,49 @@ def test_prod_refuses_placeholder_secret(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_prod_refuses_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
         load("config.settings.prod", monkeypatch, SECRET_KEY="s" * 60, DEBUG="true")
+
+
+def test_prod_refuses_to_print_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL is console://"):
+        load(
+            "config.settings.prod",
+            monkeypatch,
+            SECRET_KEY="s" * 60,
+            DEBUG="false",
+            EMAIL_URL="console://",
+        )
+
+
+def test_a_wrong_email_url_stops_the_start_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL names no host"):
+        load("config.settings.dev", monkeypatch, EMAIL_URL="smtps://")
+
+
+def test_email_url_sets_djangos_mailers(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "smtps://ada:p%40ss@mail.example.com"
+    base = load("config.settings.base", monkeypatch, EMAIL_URL=url)
+    assert base.MAILERS == {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "mail.example.com",
+                "port": 465,
+                "username": "ada",
+                "password": "p@ss",
+                "use_tls": False,
+                "use_ssl": True,
+                "timeout": 10,
+            },
+        }
+    }
+
+
+def test_development_prints_mail_without_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    dev = load("config.settings.dev", monkeypatch, EMAIL_URL="", DEBUG="true")
+    backend = dev.MAILERS["default"]["BACKEND"]  # type: ignore[attr-defined]
+    assert backend == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_prod_loads_with_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,20 +135,35 @@ def test_dev_turns_debug_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     assert dev.DEBUG is True  # type: ignore[attr-defined]
 
 
-def test_prod_passes_djangos_deployment_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`check --deploy --fail-level WARNING` against the production settings' values."""
+def production_values(monkeypatch: pytest.MonkeyPatch, **environ: str) -> dict[str, object]:
+    """The production settings that differ from the test settings."""
     prod = load(
-        "config.settings.prod", monkeypatch, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false"
+        "config.settings.prod",
+        monkeypatch,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DEBUG="false",
+        **environ,
     )
-    changed = {
+    return {
         name: getattr(prod, name)
         for name in dir(prod)
         if name.isupper()
         and name != "DATABASES"
         and getattr(settings, name, None) != getattr(prod, name)
     }
+
+
+def test_prod_passes_djangos_deployment_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --deploy --fail-level WARNING` against the production settings' values."""
+    changed = production_values(monkeypatch, EMAIL_URL="smtps://mail.example.com")
     assert {"SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "SECRET_KEY"} <= set(changed)
     with override_settings(**changed):
+        call_command("check", "--deploy", "--fail-level", "WARNING", verbosity=0)
+
+
+def test_the_deployment_checks_ask_for_a_mail_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    without = production_values(monkeypatch, EMAIL_URL="")
+    with override_settings(**without), pytest.raises(SystemCheckError, match=r"mail\.E001"):
         call_command("check", "--deploy", "--fail-level", "WARNING", verbosity=0)
 
 

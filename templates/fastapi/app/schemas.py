@@ -117,6 +117,17 @@ class RefreshRequest(BaseModel):
     refresh_token: Text = Field(max_length=2048)
 
 
+class PasswordResetRequest(BaseModel):
+    email: Text = Field(max_length=254, examples=["ada@example.com"])
+
+
+class PasswordResetConfirm(BaseModel):
+    """The token from the emailed link, and the new password (the policy applies)."""
+
+    token: Text = Field(max_length=2048)
+    new_password: Text = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+
+
 class ItemCreate(BaseModel):
     title: Text = Field(min_length=1, max_length=200, examples=["Buy milk"])
     description: Text = Field(default="", max_length=5000, examples=["Two litres, semi-skimmed"])

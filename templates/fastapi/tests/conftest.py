@@ -1,6 +1,6 @@
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
@@ -12,6 +12,11 @@ from app.core import security
 from app.core.config import Settings
 from app.db import Base
 from app.main import create_app
+
+if TYPE_CHECKING:  # imported by pytest_plugins, where pytest can rewrite its asserts
+    from tests.mailbox import Mailbox
+
+pytest_plugins = ["tests.mailbox"]
 
 PASSWORD = "correct horse battery staple"
 Headers = dict[str, str]
@@ -25,11 +30,18 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory, smtp: tuple[str, "Mailbox"]) -> Settings:
     # DATABASE_URL from the environment runs the suite on PostgreSQL; otherwise a fresh SQLite.
     sqlite = f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
     url = os.environ.get("DATABASE_URL") or sqlite
-    return Settings(_env_file=None, database_url=url, secret_key="x" * 50, allowed_hosts=["test"])
+    return Settings(
+        _env_file=None,
+        database_url=url,
+        secret_key="x" * 50,
+        allowed_hosts=["test"],
+        email_url=smtp[0],
+        public_url="http://test",
+    )
 
 
 @pytest.fixture(scope="session")

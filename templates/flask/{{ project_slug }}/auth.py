@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
-from . import accounts, throttle, tokens
-from .errors import abort
+from . import accounts, password_reset, throttle, tokens
+from .errors import abort, invalid_field
 from .extensions import Blueprint
 from .models import User
 from .schemas import (
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     RefreshRequestSchema,
     TokenPairSchema,
     TokenRequestSchema,
@@ -79,3 +82,37 @@ class Logout(MethodView):
     def post(self, data: dict[str, str]) -> None:
         """Log out: the refresh token stops working"""
         tokens.revoke(data["refresh_token"])
+
+
+@blp.route("/password-reset")
+class PasswordReset(MethodView):
+    @blp.arguments(PasswordResetRequestSchema)
+    @blp.response(202, description="A link is on its way if an account has that email")
+    @blp.problem(429, "Too many reset requests; see Retry-After")
+    @blp.doc(operationId="request_password_reset")
+    def post(self, data: dict[str, str]) -> Response:
+        """Ask for a password reset link by email"""
+        try:
+            password_reset.request_reset(data["email"], throttle.request_address())
+        except throttle.LoginThrottledError as exc:
+            abort(
+                429,
+                "Too many reset requests; try again later.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        return Response(status=202)  # no body, where flask-smorest would send `null`
+
+
+@blp.route("/password-reset/confirm")
+class PasswordResetConfirm(MethodView):
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(204)
+    @blp.doc(operationId="confirm_password_reset")
+    def post(self, data: dict[str, str]) -> None:
+        """Set a new password with the token from the emailed link"""
+        try:
+            password_reset.reset_password(data["token"], data["new_password"])
+        except password_reset.InvalidResetTokenError:
+            invalid_field("token", "The link is invalid, expired or already used.")
+        except password_reset.PasswordRefusedError as exc:
+            invalid_field("new_password", str(exc))

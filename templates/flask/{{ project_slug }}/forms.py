@@ -1,7 +1,7 @@
 """Forms for the HTML pages; Flask-WTF adds and checks the CSRF token of each."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .passwords import password_problem
@@ -22,6 +22,16 @@ class RegisterForm(FlaskForm):
         problem = password_problem(field.data or "", self.email.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Length(max=2048)])
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=128)])
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password")])
 
 
 class LogoutForm(FlaskForm):

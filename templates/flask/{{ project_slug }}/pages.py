@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from . import accounts, throttle
+from . import accounts, password_reset, throttle
 from .extensions import db, login_manager
-from .forms import LoginForm, LogoutForm, RegisterForm
+from .forms import ForgotPasswordForm, LoginForm, LogoutForm, RegisterForm, ResetPasswordForm
 from .models import User
 
 bp = Blueprint("pages", __name__)
@@ -104,3 +104,42 @@ def logout() -> Response:
 @login_required
 def account() -> str:
     return render_template("account.html", user=current_user)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password() -> str | Response | tuple[str, int, dict[str, str]]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(form.email.data or "", throttle.request_address())
+        except throttle.LoginThrottledError as exc:
+            form.email.errors = [
+                *form.email.errors,
+                f"Too many reset requests. Try again in {exc.retry_after} seconds.",
+            ]
+            page = render_template("forgot_password.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
+        # The same words whether or not the address has an account.
+        flash("If an account has that email, a link to reset its password is on its way.")
+        return redirect(url_for("pages.login"))
+    return render_template("forgot_password.html", form=form)
+
+
+@bp.route(password_reset.RESET_PAGE, methods=["GET", "POST"])
+def reset_password() -> str | Response | tuple[str, int]:
+    form = ResetPasswordForm(token=request.args.get("token", ""))
+    try:
+        password_reset.user_for_token(form.token.data or "")
+    except password_reset.InvalidResetTokenError:
+        return render_template("reset_password.html", form=None), 400
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(form.token.data or "", form.password.data or "")
+        except password_reset.InvalidResetTokenError:
+            return render_template("reset_password.html", form=None), 400
+        except password_reset.PasswordRefusedError as exc:
+            form.password.errors = [*form.password.errors, str(exc)]
+        else:
+            flash("Your password is changed, and every session you had is ended: log in.")
+            return redirect(url_for("pages.login"))
+    return render_template("reset_password.html", form=form)

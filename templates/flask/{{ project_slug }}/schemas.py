@@ -116,6 +116,19 @@ class RefreshRequestSchema(BaseSchema):
     refresh_token = text(required=True, length=validate.Length(max=2048))
 
 
+class PasswordResetRequestSchema(BaseSchema):
+    email = text(required=True, length=validate.Length(max=254))
+
+
+class PasswordResetConfirmSchema(BaseSchema):
+    """The token from the emailed link, and the new password (the policy applies)."""
+
+    token = text(required=True, length=validate.Length(max=2048))
+    new_password = text(
+        required=True, load_only=True, length=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH)
+    )
+
+
 class ItemCreateSchema(BaseSchema):
     title = text(required=True, length=validate.Length(min=1, max=200))
     description = text(load_default="", length=validate.Length(max=5000))

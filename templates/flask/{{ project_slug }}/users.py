@@ -5,7 +5,7 @@ from typing import Any
 from flask.views import MethodView
 
 from . import accounts
-from .errors import abort
+from .errors import abort, invalid_field
 from .extensions import Blueprint
 from .guards import authenticated, me
 from .models import User
@@ -68,5 +68,4 @@ class Password(MethodView):
         try:
             accounts.change_password(me(), data["current_password"], data["new_password"])
         except accounts.WrongPasswordError:
-            wrong = {"pointer": "#/current_password", "detail": "The current password is wrong."}
-            abort(422, "The request is not valid.", errors=[wrong])
+            invalid_field("current_password", "The current password is wrong.")

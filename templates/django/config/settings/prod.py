@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PLACEHOLDER_SECRETS, SECRET_KEY, env
+from .base import MAIL_SERVER, PLACEHOLDER_SECRETS, SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -12,6 +12,11 @@ if SECRET_KEY in PLACEHOLDER_SECRETS or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "refusing to start in production: SECRET_KEY is missing, the placeholder, "
         "or shorter than 50 characters"
+    )
+if MAIL_SERVER is not None and MAIL_SERVER.console:
+    raise ImproperlyConfigured(
+        "refusing to start in production: EMAIL_URL is console://, which would print reset "
+        "links to the log"
     )
 
 # TLS ends at the proxy in front of the app, which says so in X-Forwarded-Proto.

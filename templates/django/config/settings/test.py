@@ -17,6 +17,8 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-hmac-sha256"  # noqa: S105
 PASSWORD_HASHERS = ["config.settings.test.TestArgon2PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost"]
+# Django's in-memory outbox until a test sends to its SMTP server (tests/conftest.py).
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

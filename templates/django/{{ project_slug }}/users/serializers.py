@@ -97,3 +97,15 @@ class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
 class RefreshRequestSerializer(serializers.Serializer[dict[str, Any]]):
     # An empty token is just an invalid one: 401 (logout: 204), as in the other starters.
     refresh_token = Text(max_length=2048, allow_blank=True)
+
+
+class PasswordResetRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    # Any text: an address with no account is answered as one with an account is.
+    email = Text(max_length=254, allow_blank=True)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer[dict[str, Any]]):
+    """The token from the emailed link, and the new password (the policy applies)."""
+
+    token = Text(max_length=2048, allow_blank=True)
+    new_password = password_field()

@@ -10,10 +10,12 @@ from rest_framework.views import APIView
 
 from ..core.openapi import CONFLICT, FORBIDDEN, INVALID_BODY, INVALID_QUERY, UNAUTHORIZED, error
 from ..core.problems import require_body
-from . import services, throttle, tokens
+from . import password_reset, services, throttle, tokens
 from .models import User
 from .serializers import (
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
     RefreshRequestSerializer,
     RegisterSerializer,
     TokenPairSerializer,
@@ -141,6 +143,54 @@ class LogoutView(PublicView):
         serializer = RefreshRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         tokens.revoke(serializer.validated_data["refresh_token"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicView):
+    @extend_schema(
+        operation_id="request_password_reset",
+        tags=["auth"],
+        summary="Ask for a password reset link by email",
+        request=PasswordResetRequestSerializer,
+        responses={
+            202: OpenApiResponse(description="A link is on its way if an account has that email"),
+            **INVALID_BODY,
+            429: error("Too many reset requests; see Retry-After"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            password_reset.request_reset(
+                serializer.validated_data["email"], throttle.request_address(request._request)
+            )
+        except throttle.LoginThrottledError as exc:
+            raise exceptions.Throttled(
+                exc.retry_after, "Too many reset requests; try again later."
+            ) from None
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicView):
+    @extend_schema(
+        operation_id="confirm_password_reset",
+        tags=["auth"],
+        summary="Set a new password with the token from the emailed link",
+        request=PasswordResetConfirmSerializer,
+        responses={204: None, **INVALID_BODY},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        given = serializer.validated_data
+        try:
+            password_reset.reset_password(given["token"], given["new_password"])
+        except password_reset.InvalidResetTokenError:
+            wrong = {"token": ["The link is invalid, expired or already used."]}
+            raise exceptions.ValidationError(wrong) from None
+        except password_reset.PasswordRefusedError as exc:
+            raise exceptions.ValidationError({"new_password": [str(exc)]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 
 from app.core.config import Settings
@@ -67,6 +68,11 @@ async def get_current_user(
         return await tokens.user_for_access_token(session, token, settings)
     except InvalidTokenError:
         raise credentials_error() from None
+
+
+def invalid_field(name: str, message: str) -> RequestValidationError:
+    """A body field that is wrong, as a form would show it: a 422 pointing at the field."""
+    return RequestValidationError([{"loc": ("body", name), "msg": message, "type": "value_error"}])
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -7,6 +7,8 @@ from typing import Annotated, Self
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.mail_server import MailServer, parse_email_url
+
 PLACEHOLDER_SECRETS = frozenset({"", "change-me"})
 # Django's own deployment check asks for 50; the three starters ask the same.
 MIN_SECRET_LENGTH = 50
@@ -30,6 +32,12 @@ class Settings(BaseSettings):
     web_concurrency: int = 1
     max_request_bytes: int = 1_048_576
     port: int = 8000
+    # Where mail goes (see app.core.mail), who it is from, and the site's address for the
+    # links it carries: never taken from a request's Host header, which the sender chooses.
+    email_url: str = ""
+    email_from: str = "noreply@localhost"
+    public_url: str = "http://localhost:8000"
+    password_reset_ttl: int = 3600
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod
@@ -37,6 +45,23 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("email_url")
+    @classmethod
+    def _names_a_mail_server(cls, value: str) -> str:
+        parse_email_url(value)
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _is_a_site_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def mail_server(self) -> MailServer | None:
+        return parse_email_url(self.email_url)
 
     @property
     def weak_secret(self) -> bool:
@@ -68,6 +93,8 @@ class Settings(BaseSettings):
             problems.append(WEAK_SECRET)
         if self.debug:
             problems.append("DEBUG is on")
+        if self.mail_server and self.mail_server.console:
+            problems.append("EMAIL_URL is console://, which would print reset links to the log")
         return problems
 
 

@@ -2,14 +2,28 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, status
+from fastapi import APIRouter, Form, HTTPException, Response, status
 
 from app import schemas
-from app.api.deps import CONFLICT, INVALID_BODY, ClientAddressDep, SettingsDep, credentials_error
+from app.api.deps import (
+    CONFLICT,
+    INVALID_BODY,
+    ClientAddressDep,
+    SettingsDep,
+    credentials_error,
+    invalid_field,
+)
 from app.core.security import InvalidTokenError
 from app.db import SessionDep
-from app.schemas import RefreshRequest, TokenPair, TokenRequest, UserCreate
-from app.services import throttle, tokens, users
+from app.schemas import (
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    TokenPair,
+    TokenRequest,
+    UserCreate,
+)
+from app.services import password_reset, throttle, tokens, users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -78,3 +92,48 @@ async def refresh_token(
 )
 async def logout(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> None:
     await tokens.revoke(session, data.refresh_token, settings)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,
+    responses={
+        **INVALID_BODY,
+        202: {"description": "A link is on its way if an account has that email"},
+        429: {"description": "Too many reset requests; see Retry-After"},
+    },
+    summary="Ask for a password reset link by email",
+)
+async def request_password_reset(
+    data: PasswordResetRequest,
+    address: ClientAddressDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    try:
+        await password_reset.request_reset(session, settings, data.email, address)
+    except throttle.LoginThrottledError as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many reset requests; try again later",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=INVALID_BODY,
+    summary="Set a new password with the token from the emailed link",
+)
+async def confirm_password_reset(
+    data: PasswordResetConfirm, session: SessionDep, settings: SettingsDep
+) -> None:
+    try:
+        await password_reset.reset_password(session, settings, data.token, data.new_password)
+    except password_reset.InvalidResetTokenError:
+        raise invalid_field("token", "The link is invalid, expired or already used.") from None
+    except password_reset.PasswordRefusedError as exc:
+        raise invalid_field("new_password", str(exc)) from None
