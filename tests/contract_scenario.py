@@ -13,16 +13,20 @@ from typing import Any
 
 from api_client import AuthenticatedClient, Client
 from api_client.api.auth import (
+    confirm_email_verification,
     confirm_password_reset,
     create_token,
     logout,
     refresh_token,
     register,
+    request_email_verification,
     request_password_reset,
 )
 from api_client.api.items import create_item, delete_item, list_items, read_item, update_item
 from api_client.api.users import list_users, read_me, update_me
 from api_client.models import (
+    EmailVerificationConfirm,
+    EmailVerificationRequest,
     Item,
     ItemCreate,
     ItemPage,
@@ -58,7 +62,7 @@ def account(client: Client, name: str) -> tuple[str, str, TokenPair]:
         201,
         User,
     )
-    assert user.email == email and not user.is_superuser
+    assert user.email == email and not user.is_superuser and not user.email_verified
     return email, password, log_in(client, email, password)
 
 
@@ -138,6 +142,15 @@ def main(base_url: str, admin_email: str, admin_password: str) -> None:
             client=anonymous, body=PasswordResetRequest(email=address)
         )
         assert asked.status_code == 202 and asked.content == b"", asked.content
+    again = request_email_verification.sync_detailed(
+        client=anonymous, body=EmailVerificationRequest(email=email)
+    )
+    assert again.status_code == 202 and again.content == b"", again.content
+    unproven = EmailVerificationConfirm(token="not-a-token")
+    refused = expect(
+        confirm_email_verification.sync_detailed(client=anonymous, body=unproven), 422, Problem
+    )
+    assert [error.pointer for error in refused.errors or []] == ["#/token"]
     bogus = PasswordResetConfirm(token="not-a-token", new_password=secrets.token_urlsafe(18))
     refused = expect(
         confirm_password_reset.sync_detailed(client=anonymous, body=bogus), 422, Problem

@@ -22,6 +22,9 @@ import harness
 MAILBOX_SOURCE = Path(__file__).resolve().parents[1] / "templates" / "_shared" / "mailbox.py.jinja"
 RESET_PATH = "/api/v1/auth/password-reset"
 CONFIRM_PATH = "/api/v1/auth/password-reset/confirm"
+RESET_MAIL = "Reset your password"
+VERIFY_MAIL = "Verify your email address"
+ME_PATH = "/api/v1/users/me"
 
 
 def _load_mailbox() -> ModuleType:
@@ -66,10 +69,11 @@ class Browser:
             self.cookies[name] = value
         return answer
 
-    def submit(self, url: str, page: bytes, password: str) -> harness.Response:
-        """Post the page's form back, every password field filled, as a person would."""
-        form = harness.filled_form(page, {"password": password})
-        if password not in form.values():
+    def submit(self, url: str, page: bytes, password: str | None = None) -> harness.Response:
+        """Post the page's form back, as a person would: every password field filled with
+        `password`, when given."""
+        form = harness.filled_form(page, {"password": password} if password else {})
+        if password and password not in form.values():
             raise harness.CheckFailed(f"the page {url} has no password field")
         answer = self.request(url, form)
         if answer.status in (302, 303) and (location := answer.headers.get("location")):
@@ -85,7 +89,7 @@ def emailed_link(server: harness.Server, box: Any, email: str) -> str:
     answer = ask_for_reset(server, email)
     if answer.status != 202 or answer.body:
         raise harness.CheckFailed(f"asking for a reset answered {answer.status} {answer.body!r}")
-    message = box.wait_for(email, timeout=30)
+    message = box.wait_for(email, RESET_MAIL, timeout=30)
     return str(link_in(message))
 
 
@@ -99,7 +103,7 @@ def password_reset_by_email(server: harness.Server, box: Any) -> None:
     assert isinstance(pair, dict)
     stranger = ask_for_reset(server, f"nobody-{secrets.token_hex(4)}@example.com")
     link = emailed_link(server, box, email)
-    message = box.to(email)[-1]
+    message = box.to(email, RESET_MAIL)[-1]
     if stranger.status != 202 or stranger.body:
         raise harness.CheckFailed(f"an unknown email got {stranger.status} {stranger.body!r}")
     if not link.startswith(f"{server.base_url}/reset-password?token="):
@@ -128,6 +132,34 @@ def password_reset_by_email(server: harness.Server, box: Any) -> None:
         raise harness.CheckFailed(f"a refresh token from before the reset answered {spent.status}")
     if (again := Browser(server).request(link)).status != 400:
         raise harness.CheckFailed(f"the used link opened again: {again.status}")
+
+
+def email_verified_by_its_link(server: harness.Server, box: Any) -> None:
+    """Registering mails a link; opening it changes nothing, its page's button verifies."""
+    account = harness.register(server)
+    assert account is not None
+    email, password = account
+    link = str(link_in(box.wait_for(email, VERIFY_MAIL, timeout=30)))
+    if not link.startswith(f"{server.base_url}/verify-email?token="):
+        raise harness.CheckFailed(f"the verification link {link!r} does not lead to this site")
+    token = harness.token_pair(server, email, password)["access_token"]
+
+    def verified() -> object:
+        me = harness.http_request(
+            urllib.request.Request(
+                server.base_url + ME_PATH, headers={"Authorization": f"Bearer {token}"}
+            ),
+            timeout=10,
+        ).json()
+        return me.get("email_verified") if isinstance(me, dict) else me
+
+    browser = Browser(server)
+    page = browser.request(link)
+    if page.status != 200 or verified() is not False:
+        raise harness.CheckFailed(f"opening the link answered {page.status}, or verified at once")
+    done = browser.submit(link, page.body)
+    if done.status != 200 or verified() is not True:
+        raise harness.CheckFailed(f"the page's button answered {done.status}: {done.body[:300]!r}")
 
 
 def one_reset_winner(server: harness.Server, box: Any, racers: int = 6) -> None:

@@ -109,6 +109,7 @@ def test_the_reference_names_every_operation_of_the_contract() -> None:
         "health", "ready", "register", "create_token", "refresh_token", "logout", "read_me",
         "update_me", "change_password", "list_users", "list_items", "create_item", "read_item",
         "update_item", "delete_item", "request_password_reset", "confirm_password_reset",
+        "request_email_verification", "confirm_email_verification",
     }  # fmt: skip
 
 

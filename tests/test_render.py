@@ -98,6 +98,8 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "EMAIL_FROM",
         "PUBLIC_URL",
         "PASSWORD_RESET_TTL",
+        "EMAIL_VERIFICATION_TTL",
+        "EMAIL_VERIFICATION_GRACE",
     }
     assert "SECRET_KEY=change-me" in text
 

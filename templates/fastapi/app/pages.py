@@ -1,7 +1,8 @@
-"""The page a password reset email links to: a form that sets the new password.
+"""The pages the emails link to: one sets a new password, one verifies the address.
 
-It needs no CSRF token: the form is only good with the secret token from the email, which a
-forging site does not have.
+Neither needs a CSRF token: each form is only good with the secret token from the email,
+which a forging site does not have. Verifying takes a press of a button, never the GET alone:
+mail scanners open links to look at them.
 """
 
 from pathlib import Path
@@ -13,12 +14,13 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.deps import SettingsDep
 from app.db import SessionDep
-from app.services import password_reset
+from app.services import emails, password_reset, users
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 MAX_FIELD = 2048
 PAGE = "reset_password.html"
+VERIFY = "verify_email.html"
 
 
 @router.get(password_reset.RESET_PAGE)
@@ -63,3 +65,24 @@ def _refused(request: Request, token: str, error: str) -> HTMLResponse:
         {"token": token, "error": error},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
+
+
+@router.get(emails.VERIFY_PAGE)
+async def verify_email_form(request: Request, token: str = "") -> HTMLResponse:
+    return templates.TemplateResponse(request, VERIFY, {"token": token[:MAX_FIELD]})
+
+
+@router.post(emails.VERIFY_PAGE)
+async def verify_email_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+) -> HTMLResponse:
+    try:
+        user = await users.verify_email(session, settings, token)
+    except users.InvalidVerificationTokenError:
+        return templates.TemplateResponse(
+            request, VERIFY, {"expired": True}, status_code=status.HTTP_400_BAD_REQUEST
+        )
+    return templates.TemplateResponse(request, VERIFY, {"verified": user.email})

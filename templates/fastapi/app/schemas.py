@@ -95,6 +95,7 @@ class User(BaseModel):
     full_name: str
     is_active: bool
     is_superuser: bool
+    email_verified: bool
     created_at: datetime
 
 
@@ -115,6 +116,16 @@ class TokenRequest(BaseModel):
 
 class RefreshRequest(BaseModel):
     refresh_token: Text = Field(max_length=2048)
+
+
+class EmailVerificationRequest(BaseModel):
+    email: Text = Field(max_length=254, examples=["ada@example.com"])
+
+
+class EmailVerificationConfirm(BaseModel):
+    """The token from the emailed link."""
+
+    token: Text = Field(max_length=2048)
 
 
 class PasswordResetRequest(BaseModel):

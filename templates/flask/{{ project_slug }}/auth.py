@@ -10,6 +10,8 @@ from .errors import abort, invalid_field
 from .extensions import Blueprint
 from .models import User
 from .schemas import (
+    EmailVerificationConfirmSchema,
+    EmailVerificationRequestSchema,
     PasswordResetConfirmSchema,
     PasswordResetRequestSchema,
     RefreshRequestSchema,
@@ -20,6 +22,7 @@ from .schemas import (
 )
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
+UNVERIFIED = "Verify your email address first: follow the link sent to it, or ask for another."
 
 
 @blp.route("/register")
@@ -31,7 +34,7 @@ class Register(MethodView):
     def post(self, data: dict[str, Any]) -> User:
         """Create an account"""
         try:
-            return accounts.create_user(data["email"], data["password"], data["full_name"])
+            return accounts.register(data["email"], data["password"], data["full_name"])
         except accounts.EmailTakenError:
             abort(409, "That email is already registered.")
 
@@ -41,6 +44,7 @@ class Token(MethodView):
     @blp.arguments(TokenRequestSchema, location="form")
     @blp.response(200, TokenPairSchema)
     @blp.problem(401, "Wrong email or password")
+    @blp.problem(403, "The email is still unverified past its deadline")
     @blp.problem(429, "Too many failed logins; see Retry-After")
     @blp.doc(operationId="create_token")
     def post(self, form: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +59,8 @@ class Token(MethodView):
                 "Too many failed logins; try again later.",
                 headers={"Retry-After": str(exc.retry_after)},
             )
+        except accounts.UnverifiedError:
+            abort(403, UNVERIFIED)
         if user is None:
             abort(401, "Incorrect email or password.", headers={"WWW-Authenticate": "Bearer"})
         return tokens.issue(user)
@@ -116,3 +122,35 @@ class PasswordResetConfirm(MethodView):
             invalid_field("token", "The link is invalid, expired or already used.")
         except password_reset.PasswordRefusedError as exc:
             invalid_field("new_password", str(exc))
+
+
+@blp.route("/verify-email")
+class EmailVerification(MethodView):
+    @blp.arguments(EmailVerificationRequestSchema)
+    @blp.response(202, description="A link is on its way if an unverified account has that email")
+    @blp.problem(429, "Too many requests; see Retry-After")
+    @blp.doc(operationId="request_email_verification")
+    def post(self, data: dict[str, str]) -> Response:
+        """Ask for another email verification link"""
+        try:
+            accounts.request_verification(data["email"], throttle.request_address())
+        except throttle.LoginThrottledError as exc:
+            abort(
+                429,
+                "Too many requests; try again later.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        return Response(status=202)
+
+
+@blp.route("/verify-email/confirm")
+class EmailVerificationConfirm(MethodView):
+    @blp.arguments(EmailVerificationConfirmSchema)
+    @blp.response(204)
+    @blp.doc(operationId="confirm_email_verification")
+    def post(self, data: dict[str, str]) -> None:
+        """Verify your email with the token from the emailed link"""
+        try:
+            accounts.verify_email(data["token"])
+        except accounts.InvalidVerificationTokenError:
+            invalid_field("token", "The link is invalid or expired.")

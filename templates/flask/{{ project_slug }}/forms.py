@@ -34,5 +34,9 @@ class ResetPasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password")])
 
 
+class VerifyEmailForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Length(max=2048)])
+
+
 class LogoutForm(FlaskForm):
     """No fields: logging out is a POST, so it carries a CSRF token like any other form."""

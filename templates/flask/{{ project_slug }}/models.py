@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, TypeDecorator, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +41,9 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_superuser: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Proven by following the emailed link; until then the account works until verify_by.
+    email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
+    verify_by: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     items: Mapped[list["Item"]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

@@ -7,9 +7,16 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from . import accounts, password_reset, throttle
+from . import accounts, emails, password_reset, throttle
 from .extensions import db, login_manager
-from .forms import ForgotPasswordForm, LoginForm, LogoutForm, RegisterForm, ResetPasswordForm
+from .forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+    ResetPasswordForm,
+    VerifyEmailForm,
+)
 from .models import User
 
 bp = Blueprint("pages", __name__)
@@ -56,7 +63,7 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user = accounts.register(
                 form.email.data or "", form.password.data or "", form.full_name.data or ""
             )
         except accounts.EmailTakenError:
@@ -83,6 +90,12 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             ]
             page = render_template("login.html", form=form)
             return page, 429, {"Retry-After": str(exc.retry_after)}
+        except accounts.UnverifiedError:
+            form.email.errors = [
+                *form.email.errors,
+                "Verify your email address first: follow the link we sent to it.",
+            ]
+            return render_template("login.html", form=form), 403, {}
         if user is not None:
             _log_in(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -143,3 +156,16 @@ def reset_password() -> str | Response | tuple[str, int]:
             flash("Your password is changed, and every session you had is ended: log in.")
             return redirect(url_for("pages.login"))
     return render_template("reset_password.html", form=form)
+
+
+@bp.route(emails.VERIFY_PAGE, methods=["GET", "POST"])
+def verify_email() -> str | tuple[str, int]:
+    # Opening the link only shows the button: mail scanners open links too.
+    form = VerifyEmailForm(token=request.args.get("token", ""))
+    if form.validate_on_submit():
+        try:
+            user = accounts.verify_email(form.token.data or "")
+        except accounts.InvalidVerificationTokenError:
+            return render_template("verify_email.html", form=None), 400
+        return render_template("verify_email.html", form=None, verified=user.email)
+    return render_template("verify_email.html", form=form)

@@ -2,13 +2,12 @@
 
 import hmac
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
-from . import accounts, mail, throttle, tokens
+from . import accounts, emails, mail, throttle, tokens
 from .extensions import db
 from .models import LoginSession, User
 from .passwords import password_problem
@@ -38,7 +37,7 @@ def reset_link(user: User) -> str:
     # The token carries the password's fingerprint: setting a password, through this link or
     # any other way, changes it, so the link dies when used and when the password changes.
     token = _serializer().dumps({"sub": user.id, "pwd": _fingerprint(user)})
-    return f"{current_app.config['PUBLIC_URL']}{RESET_PAGE}?{urlencode({'token': token})}"
+    return emails.link(RESET_PAGE, token)
 
 
 def request_reset(email: str, address: str | None) -> None:
@@ -58,7 +57,7 @@ def request_reset(email: str, address: str | None) -> None:
         email=user.email,
         link=reset_link(user),
         minutes=config["PASSWORD_RESET_TTL"] // 60,
-        site=urlsplit(config["PUBLIC_URL"]).netloc,
+        site=emails.site(),
     )
     mail.send(message)
 

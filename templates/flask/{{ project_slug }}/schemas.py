@@ -92,6 +92,7 @@ class UserSchema(BaseSchema):
     full_name = fields.String(required=True)
     is_active = fields.Boolean(required=True)
     is_superuser = fields.Boolean(required=True)
+    email_verified = fields.Boolean(required=True)
     created_at = fields.AwareDateTime(required=True)
 
 
@@ -114,6 +115,16 @@ class TokenPairSchema(BaseSchema):
 
 class RefreshRequestSchema(BaseSchema):
     refresh_token = text(required=True, length=validate.Length(max=2048))
+
+
+class EmailVerificationRequestSchema(BaseSchema):
+    email = text(required=True, length=validate.Length(max=254))
+
+
+class EmailVerificationConfirmSchema(BaseSchema):
+    """The token from the emailed link."""
+
+    token = text(required=True, length=validate.Length(max=2048))
 
 
 class PasswordResetRequestSchema(BaseSchema):

@@ -81,7 +81,17 @@ def rotate(raw: str) -> dict[str, Any]:
     if user is None or not user.is_active:
         db.session.commit()
         raise InvalidRefreshTokenError("user is gone or inactive")
+    if verification_overdue(user):
+        db.session.commit()
+        raise InvalidRefreshTokenError("the email is still unverified past its deadline")
     return issue(user)
+
+
+def verification_overdue(user: User) -> bool:
+    """Unverified past its deadline (accounts made by an administrator have none): no new
+    tokens until the email is verified."""
+    deadline = user.verify_by
+    return not user.email_verified and deadline is not None and deadline <= datetime.now(UTC)
 
 
 def revoke(raw: str) -> None:

@@ -50,7 +50,7 @@ class Me(MethodView):
     @blp.problem(409, "That email is already registered")
     @blp.doc(operationId="update_me")
     def patch(self, data: dict[str, str]) -> User:
-        """Change your email or name"""
+        """Change your email (a link to verify it is sent) or name"""
         try:
             return accounts.update_profile(me(), data.get("email"), data.get("full_name"))
         except accounts.EmailTakenError:

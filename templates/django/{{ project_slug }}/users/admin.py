@@ -22,14 +22,22 @@ class UserAdmin(BaseUserAdmin[User]):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_active", "is_staff", "date_joined", "last_login")
-    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
+    list_display = (
+        "email",
+        "full_name",
+        "email_verified",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    )
+    list_filter = ("email_verified", "is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("email", "full_name")
     date_hierarchy = "date_joined"
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("full_name",)}),
+        ("Profile", {"fields": ("full_name", "email_verified", "verify_by")}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -1,4 +1,4 @@
-"""The page a password reset email links to: a form that sets the new password."""
+"""The pages the emails link to: one sets a new password, one verifies the address."""
 
 from typing import Any
 
@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from . import password_reset
+from . import password_reset, services
 
 TEMPLATE = "users/reset_password.html"
+VERIFY = "users/verify_email.html"
 
 
 class ResetPasswordForm(forms.Form):
@@ -56,3 +57,23 @@ def reset_password(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, TEMPLATE, {"done": True})
     return render(request, TEMPLATE, {"form": form}, status=422)
+
+
+class VerifyEmailForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=2048)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email(request: HttpRequest) -> HttpResponse:
+    # Opening the link only shows the button: mail scanners open links too.
+    if request.method != "POST":
+        form = VerifyEmailForm(initial={"token": request.GET.get("token", "")[:2048]})
+        return render(request, VERIFY, {"form": form})
+    form = VerifyEmailForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidVerificationTokenError
+        user = services.verify_email(form.cleaned_data["token"])
+    except services.InvalidVerificationTokenError:
+        return render(request, VERIFY, {"expired": True}, status=400)
+    return render(request, VERIFY, {"verified": user.email})

@@ -1,7 +1,5 @@
 """Password reset by email: a link that works once, for a while, and ends every session."""
 
-from urllib.parse import urlencode, urlsplit
-
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -11,7 +9,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from ..core import mail
-from . import throttle, tokens
+from . import emails, throttle, tokens
 from .models import User
 
 RESET_PAGE = "/reset-password"
@@ -33,7 +31,7 @@ def reset_token(user: User) -> str:
 
 
 def reset_link(user: User) -> str:
-    return f"{settings.PUBLIC_URL}{RESET_PAGE}?{urlencode({'token': reset_token(user)})}"
+    return emails.link(RESET_PAGE, reset_token(user))
 
 
 def request_reset(email: str, address: str | None) -> None:
@@ -52,7 +50,7 @@ def request_reset(email: str, address: str | None) -> None:
         email=user.email,
         link=reset_link(user),
         minutes=settings.PASSWORD_RESET_TIMEOUT // 60,
-        site=urlsplit(settings.PUBLIC_URL).netloc,
+        site=emails.site(),
     )
     mail.send(message)
 

@@ -7,6 +7,7 @@ outstanding-token table), so they can be spent, and revoked on reuse or a passwo
 from typing import Any, TypedDict
 
 from django.db import transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -71,7 +72,16 @@ def rotate(raw: str) -> TokenPair:
         raise InvalidRefreshTokenError("refresh token already used")
     if not user.is_active:
         raise InvalidRefreshTokenError("inactive user")
+    if verification_overdue(user):
+        raise InvalidRefreshTokenError("the email is still unverified past its deadline")
     return issue(user)
+
+
+def verification_overdue(user: User) -> bool:
+    """Unverified past its deadline (accounts made by an administrator have none): no new
+    tokens until the email is verified."""
+    deadline = user.verify_by
+    return not user.email_verified and deadline is not None and deadline <= timezone.now()
 
 
 def revoke(raw: str) -> None:

@@ -8,6 +8,12 @@ urlpatterns = [
     path("auth/refresh", views.RefreshView.as_view(), name="token-refresh"),
     path("auth/logout", views.LogoutView.as_view(), name="logout"),
     path("auth/password-reset", views.PasswordResetView.as_view(), name="password-reset"),
+    path("auth/verify-email", views.EmailVerificationView.as_view(), name="verify-email"),
+    path(
+        "auth/verify-email/confirm",
+        views.EmailVerificationConfirmView.as_view(),
+        name="verify-email-confirm",
+    ),
     path(
         "auth/password-reset/confirm",
         views.PasswordResetConfirmView.as_view(),

@@ -13,6 +13,8 @@ from ..core.problems import require_body
 from . import password_reset, services, throttle, tokens
 from .models import User
 from .serializers import (
+    EmailVerificationConfirmSerializer,
+    EmailVerificationRequestSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
@@ -23,6 +25,8 @@ from .serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+
+UNVERIFIED = "Verify your email address first: follow the link sent to it, or ask for another."
 
 
 class EmailTaken(exceptions.APIException):
@@ -88,6 +92,7 @@ class TokenView(PublicView):
             200: TokenPairSerializer,
             422: INVALID_BODY[422],
             401: error("Wrong email or password"),
+            403: error("The email is still unverified past its deadline"),
             429: error("Too many failed logins; see Retry-After"),
         },
     )
@@ -104,6 +109,8 @@ class TokenView(PublicView):
             raise exceptions.Throttled(
                 exc.retry_after, "Too many failed logins; try again later."
             ) from None
+        except services.UnverifiedError:
+            raise exceptions.PermissionDenied(UNVERIFIED) from None
         if user is None:
             raise exceptions.AuthenticationFailed("Incorrect email or password.")
         return Response(tokens.issue(user))
@@ -194,6 +201,53 @@ class PasswordResetConfirmView(PublicView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class EmailVerificationView(PublicView):
+    @extend_schema(
+        operation_id="request_email_verification",
+        tags=["auth"],
+        summary="Ask for another email verification link",
+        request=EmailVerificationRequestSerializer,
+        responses={
+            202: OpenApiResponse(
+                description="A link is on its way if an unverified account has that email"
+            ),
+            **INVALID_BODY,
+            429: error("Too many requests; see Retry-After"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailVerificationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.request_verification(
+                serializer.validated_data["email"], throttle.request_address(request._request)
+            )
+        except throttle.LoginThrottledError as exc:
+            raise exceptions.Throttled(
+                exc.retry_after, "Too many requests; try again later."
+            ) from None
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class EmailVerificationConfirmView(PublicView):
+    @extend_schema(
+        operation_id="confirm_email_verification",
+        tags=["auth"],
+        summary="Verify your email with the token from the emailed link",
+        request=EmailVerificationConfirmSerializer,
+        responses={204: None, **INVALID_BODY},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailVerificationConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.verify_email(serializer.validated_data["token"])
+        except services.InvalidVerificationTokenError:
+            wrong = {"token": ["The link is invalid or expired."]}
+            raise exceptions.ValidationError(wrong) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeView(APIView):
     @extend_schema(
         operation_id="read_me",
@@ -207,7 +261,7 @@ class MeView(APIView):
     @extend_schema(
         operation_id="update_me",
         tags=["users"],
-        summary="Change your email or name",
+        summary="Change your email (a link to verify it is sent) or name",
         request=UserUpdateSerializer,
         responses={200: UserSerializer, **INVALID_BODY, **UNAUTHORIZED, **CONFLICT},
     )

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     email_from: str = "noreply@localhost"
     public_url: str = "http://localhost:8000"
     password_reset_ttl: int = 3600
+    # A verification link works this long; an unverified account can log in this long.
+    email_verification_ttl: int = 259_200
+    email_verification_grace: int = 604_800
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod

@@ -1,7 +1,6 @@
 """Password reset by email: a link that works once, for a while, and ends every session."""
 
 import hmac
-from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +16,7 @@ from app.core.security import (
     password_fingerprint,
 )
 from app.models import User
-from app.services import throttle, tokens, users
+from app.services import emails, throttle, tokens, users
 
 RESET_PAGE = "/reset-password"
 
@@ -37,7 +36,7 @@ def reset_link(user: User, settings: Settings) -> str:
     token = create_token(
         user.id, "reset", settings.password_reset_ttl, settings.secret_key, {"pwd": fingerprint}
     ).token
-    return f"{settings.public_url}{RESET_PAGE}?{urlencode({'token': token})}"
+    return emails.link(settings, RESET_PAGE, token)
 
 
 async def request_reset(
@@ -57,7 +56,7 @@ async def request_reset(
         email=user.email,
         link=reset_link(user, settings),
         minutes=settings.password_reset_ttl // 60,
-        site=urlsplit(settings.public_url).netloc,
+        site=emails.site(settings),
     )
     mail.send(settings, message)
 

@@ -69,7 +69,17 @@ async def rotate(session: AsyncSession, token: str, settings: Settings) -> Token
     if user is None or not user.is_active:
         await session.rollback()
         raise InvalidTokenError("user is gone or inactive")
+    if verification_overdue(user):
+        await session.rollback()
+        raise InvalidTokenError("the email is still unverified past its deadline")
     return await issue(session, user, settings)
+
+
+def verification_overdue(user: User) -> bool:
+    """Unverified past its deadline (accounts made by an administrator have none): no new
+    tokens until the email is verified."""
+    deadline = user.verify_by
+    return not user.email_verified and deadline is not None and deadline <= datetime.now(UTC)
 
 
 async def _spend(session: AsyncSession, jti: str) -> int | None:
