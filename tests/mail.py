@@ -82,7 +82,12 @@ class Browser:
 
 
 def ask_for_reset(server: harness.Server, email: str) -> harness.Response:
-    return harness.post_json(server, RESET_PATH, {"email": email})
+    # With a host the sender chose (allowed, and not PUBLIC_URL's): the link must still come
+    # from PUBLIC_URL, never from a request's host (Flask's ProxyFix reads this header).
+    headers = {"Content-Type": "application/json", "X-Forwarded-Host": "127.0.0.1"}
+    body = json.dumps({"email": email}).encode()
+    request = urllib.request.Request(server.base_url + RESET_PATH, body, headers, method="POST")
+    return harness.http_request(request, timeout=10)
 
 
 def emailed_link(server: harness.Server, box: Any, email: str) -> str:
