@@ -37,10 +37,11 @@ RENDERED = ["*", "!pyproject.toml", "!uv.lock"]
 
 # Every key uv.lock.jinja can ask for, with answers that produce it.
 LOCKS: dict[str, dict[str, str]] = {
-    f"{framework}-py{python.replace('.', '')}{suffix}": {
+    f"{framework}-py{python.replace('.', '')}{suffix}{where}": {
         "framework": framework,
         "python_version": python,
         "kind": kind,
+        "deploy": deploy,
     }
     for framework, kinds in (
         ("django", {"": "web-app"}),
@@ -48,6 +49,7 @@ LOCKS: dict[str, dict[str, str]] = {
         ("fastapi", {"": "web-app", "-realtime": "realtime"}),
     )
     for suffix, kind in kinds.items()
+    for where, deploy in (("", "container"), ("-serverless", "serverless"))
     for python in ("3.12", "3.13")
 }
 

@@ -78,6 +78,12 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def python_for(version: str) -> str:
+    """The local interpreter of a Python version, as uv finds it (never a download)."""
+    found = run([require("uv"), "python", "find", version], Path.cwd(), what="uv python find")
+    return found.stdout.strip()
+
+
 def require(tool: str) -> str:
     """A tool on PATH; a missing one fails in CI and skips elsewhere."""
     # Tools installed in fwgen's own dev environment sit next to the running interpreter.

@@ -18,6 +18,8 @@ from pathlib import Path
 COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
     "database": ("sqlite", "postgresql"),
     "python_version": ("3.12", "3.13"),
+    # serverless adds the Lambda entry point (and its dependency) to the container's project.
+    "deploy": ("container", "serverless"),
 }
 # The most projects one CI run checks in full; beyond it the matrix is reduced pairwise.
 MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))

@@ -91,17 +91,18 @@ def test_every_framework_has_a_starter_declaration() -> None:
     assert tuple(STARTERS) == FRAMEWORKS
 
 
-def test_full_matrix_fits_and_is_not_reduced() -> None:
-    projects, note = matrix()
+def test_the_full_matrix_runs_when_it_fits() -> None:
+    projects, note = matrix(limit=100)
     assert note is None
-    assert len(projects) == 3 * 2 * 2 + 4  # FastAPI's realtime variant doubles its four
+    # database x Python x deploy for each; FastAPI's realtime variant doubles its eight.
+    assert len(projects) == 3 * 8 + 8
 
 
 def test_pairwise_reduction_is_printed_and_covers_every_pair() -> None:
-    projects, note = matrix(limit=6)
+    projects, note = matrix(limit=24)
     assert note is not None and "reduced pairwise" in note
-    # Two two-valued options need their whole product; FastAPI's three reduce from 8 to 4.
-    assert len(projects) == 4 + 4 + 4
+    # Three two-valued options reduce from 8 to 4; FastAPI's four from 16 to 6.
+    assert len(projects) == 4 + 4 + 6
     options = {**COMMON_OPTIONS, "extra": ("a", "b", "c")}
     rows = _pairwise(options)
     for a, b in itertools.combinations(sorted(options), 2):

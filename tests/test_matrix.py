@@ -12,6 +12,7 @@ secrets kept out of git.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -291,3 +292,53 @@ def test_production_refuses_the_placeholder_secret(
         "PORT": str(harness.free_port()),
     }
     harness.refuses_placeholder_secret(production, settings, built.scratch / "refuse.log")
+
+
+SERVERLESS = [v for v in variants() if v.get("deploy") == "serverless"]
+
+
+@pytest.mark.parametrize("built", SERVERLESS, indirect=True, ids=lambda v: v.id)
+def test_lambda_package_as_its_docs_build_it(built: Built, record_property: Recorder) -> None:
+    """docs/serverless.md's packaging commands, run as written in a clone, make a package
+    whose handler answers API Gateway events on the runtime's Python with production settings
+    (the function's environment: a real secret, the database, the host it is called on)."""
+    checkout = harness.clone(built.project, built.scratch / "lambda")
+    docs = harness.Readme((checkout / "docs" / "serverless.md").read_text(encoding="utf-8"))
+    [commands] = docs.blocks("Packaging")
+    with timed(record_property, built, "lambda-package"):
+        harness.run(["sh", "-ec", "\n".join(commands)], checkout, what="the packaging commands")
+    handler = {"django": "config.serverless.handler", "fastapi": "app.serverless.handler"}.get(
+        built.variant.framework, f"{built.variant.slug}.serverless.handler"
+    )
+    settings = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{built.scratch}/lambda.sqlite3",
+        "ALLOWED_HOSTS": "api.example.com",
+        "DEBUG": "false",
+    }
+    out = harness.run(
+        [harness.python_for(built.python), "-c", LAMBDA_INVOKE, handler],
+        checkout / "package",
+        env={**settings, "PYTHONPATH": "."},
+        what="invoking the packaged handler",
+    ).stdout
+    answers = json.loads(out.splitlines()[-1])
+    assert [a["statusCode"] for a in answers] == [200, 200], answers
+
+
+# Two API Gateway HTTP API events, /health and /ready, through the packaged handler.
+LAMBDA_INVOKE = """
+import importlib, json, sys
+module, _, name = sys.argv[1].rpartition(".")
+handler = getattr(importlib.import_module(module), name)
+def event(path):
+    http = {"method": "GET", "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9",
+            "userAgent": "lambda-test"}
+    context = {"http": http, "requestId": "r", "routeKey": "$default", "stage": "$default",
+               "domainName": "api.example.com", "accountId": "1", "apiId": "a",
+               "domainPrefix": "api", "time": "03/Dec/2026:10:00:00 +0000", "timeEpoch": 0}
+    return {"version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
+            "headers": {"host": "api.example.com"}, "requestContext": context,
+            "isBase64Encoded": False}
+print(json.dumps([handler(event(path), None) for path in ("/health", "/ready")]))
+"""
