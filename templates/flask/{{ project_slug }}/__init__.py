@@ -3,7 +3,6 @@
 import contextlib
 import weakref
 from collections.abc import Callable
-from logging import getLogger
 from typing import Any
 
 from flask import Flask
@@ -15,9 +14,6 @@ from .cli import create_superuser
 from .config import Config, DevelopmentConfig
 from .extensions import api, csrf, db, jwt, login_manager, migrate
 from .logging import configure_logging
-
-# Not `import logging`: the package's own logging module takes that name here.
-log = getLogger(__name__)
 
 
 class App(Flask):
@@ -46,8 +42,6 @@ def create_app(config: Config | None = None) -> App:
     app = App(__name__)
     app.config.from_object(config or DevelopmentConfig())
     configure_logging(app.config["LOG_LEVEL"])
-    if app.config["MAIL_SERVER"] is None and not (app.config["DEBUG"] or app.config["TESTING"]):
-        log.warning("EMAIL_URL is not set: no email is sent (password reset links included)")
     if app.config["PRODUCTION"]:
         # TLS ends at the proxy in front of the app, which says so in X-Forwarded-Proto.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
