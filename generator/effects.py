@@ -7,7 +7,7 @@ before it renders.
 
 from __future__ import annotations
 
-from generator.knowledge import LABELS, Answers, Knowledge, load
+from generator.knowledge import LABELS, Answers, Effect, Knowledge, load
 from generator.recommender import flag_for, resolve
 
 
@@ -26,12 +26,19 @@ def _names(frameworks: tuple[str, ...]) -> str:
     return " and ".join(labels) if len(labels) < 3 else "every starter"
 
 
+def _changes_more(implied: Answers, given: Answers, stated: list[tuple[Effect, str]]) -> bool:
+    """Whether the implied answers bring about something the given ones do not by themselves."""
+    return any(item.matches(implied) and not item.matches(given) for item, _ in stated)
+
+
 def readme_table(knowledge: Knowledge | None = None) -> str:
     """One row per question: what each answer changes in the project, or that it only
     informs the recommendation."""
     knowledge = knowledge or load()
     rows = ["| Question | What an answer changes in the project |", "|---|---|"]
-    stated = [(effect, f"{effect.text}.") for effect in knowledge.effects] + [
+    stated: list[tuple[Effect, str]] = [
+        (effect, f"{effect.text}.") for effect in knowledge.effects
+    ] + [
         (gap, f"nothing yet, and fwgen warns before it renders that {gap.text}.")
         for gap in knowledge.gaps
     ]
@@ -41,6 +48,14 @@ def readme_table(knowledge: Knowledge | None = None) -> str:
             for item, says in stated
             for condition in item.when
             for value in condition.requires.get(name, ())
+        ]
+        parts += [
+            f"`{flag_for(name, value)}` also asks for "
+            f"{' '.join(f'`{flag_for(k, v)}`' for k, v in implication.sets.items())}"
+            " unless that is answered too."
+            for implication in knowledge.implications
+            for value in implication.when.requires.get(name, ())
+            if _changes_more(implication.sets, {name: value}, stated)
         ]
         if not parts:
             parts.append("Informs the recommendation and the decision record only.")

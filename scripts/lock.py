@@ -5,8 +5,9 @@
     python scripts/lock.py --check      # exit 1, naming them, when a lock no longer fits
 
 `fwgen new` never runs a resolver: the template carries one lock per set of answers that
-changes a starter's dependencies (framework, Python version, FastAPI's realtime extras), in
-`templates/_shared/locks/<key>.lock`, with the project's own name left as `{{ dist_name }}`.
+changes a starter's dependencies (framework, Python version, FastAPI's realtime extras, the
+admin site, the serverless adapter), in `templates/_shared/locks/<key>.lock`, with the
+project's own name left as `{{ dist_name }}`.
 `templates/_shared/uv.lock.jinja` picks the file by the same key. The harness installs every
 variant with `uv sync --locked`, so a release ships exactly the versions its CI tested.
 """
@@ -14,6 +15,7 @@ variant with `uv sync --locked`, so a release ships exactly the versions its CI 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import subprocess
@@ -35,23 +37,33 @@ JINJA_MARKS = ("{{", "{%", "{#")
 # A lock needs only these two files of a starter.
 RENDERED = ["*", "!pyproject.toml", "!uv.lock"]
 
-# Every key uv.lock.jinja can ask for, with answers that produce it.
-LOCKS: dict[str, dict[str, str]] = {
-    f"{framework}-py{python.replace('.', '')}{suffix}{where}": {
-        "framework": framework,
-        "python_version": python,
-        "kind": kind,
-        "deploy": deploy,
-    }
-    for framework, kinds in (
-        ("django", {"": "web-app"}),
-        ("flask", {"": "web-app"}),
-        ("fastapi", {"": "web-app", "-realtime": "realtime"}),
-    )
-    for suffix, kind in kinds.items()
-    for where, deploy in (("", "container"), ("-serverless", "serverless"))
-    for python in ("3.12", "3.13")
+# The answers beyond the Python version that change a starter's dependencies, as the suffix
+# each adds to the lock key, in the order uv.lock.jinja joins them.
+FEATURES: dict[str, list[tuple[str, dict[str, str]]]] = {
+    "django": [],
+    "flask": [("-admin", {"admin": "true"})],
+    "fastapi": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"})],
 }
+SERVERLESS = ("-serverless", {"deploy": "serverless"})
+PLAIN = {"kind": "web-app", "admin": "false", "deploy": "container"}
+
+
+def _keys() -> dict[str, dict[str, str]]:
+    keys = {}
+    for framework, features in FEATURES.items():
+        for chosen in itertools.product((False, True), repeat=len(features) + 1):
+            picked = [f for f, on in zip([*features, SERVERLESS], chosen, strict=True) if on]
+            for python in ("3.12", "3.13"):
+                key = f"{framework}-py{python.replace('.', '')}" + "".join(s for s, _ in picked)
+                answers = {"framework": framework, "python_version": python, **PLAIN}
+                for _, given in picked:
+                    answers |= given
+                keys[key] = answers
+    return keys
+
+
+# Every key uv.lock.jinja can ask for, with answers that produce it.
+LOCKS: dict[str, dict[str, str]] = _keys()
 
 
 class LockError(Exception):

@@ -23,7 +23,7 @@ import harness
 LOCK_NEUTRAL = {"project_name", "project_slug", "dist_name", "description", "author_name"}
 LOCK_NEUTRAL |= {"author_email", "license"}
 # What the lock key (uv.lock.jinja, lock.LOCKS) is made of.
-LOCK_KEY = {"framework", "python_version", "realtime", "deploy"}
+LOCK_KEY = {"framework", "python_version", "realtime", "deploy", "admin"}
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,16 @@
 import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -55,7 +64,7 @@ def forms() -> dict[str, LogoutForm]:
 
 @bp.get("/")
 def home() -> str:
-    return render_template("home.html")
+    return render_template("home.html", admin="admin" in current_app.blueprints)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +21,7 @@ class HomeView(TemplateView):
         # The API docs' title and description are the project's: one source for both.
         context["title"] = settings.SPECTACULAR_SETTINGS["TITLE"]
         context["description"] = settings.SPECTACULAR_SETTINGS["DESCRIPTION"]
+        context["admin"] = apps.is_installed("django.contrib.admin")
         return context
 
 
