@@ -232,6 +232,9 @@ def new(
     help="Conflict markers in the file, or .rej files beside it.",
 )
 @click.option("--framework", type=click.Choice(FRAMEWORKS), help="Switch the project's framework.")
+@click.option(
+    "--data", "data", multiple=True, metavar="KEY=VALUE", help="Change an answer, repeatable."
+)
 @click.option("--dry-run", is_flag=True, help="Show what the template changes; change nothing.")
 @click.option(
     "-y", "--yes", is_flag=True, help="Do not ask before a framework change deletes files."
@@ -243,6 +246,7 @@ def update(
     path: Path,
     conflict: Literal["inline", "rej"],
     framework: str | None,
+    data: tuple[str, ...],
     dry_run: bool,
     yes: bool,
 ) -> None:
@@ -251,8 +255,10 @@ def update(
     The project may be a subdirectory of a larger git repository; only its files change.
 
     Your edits are merged with the template's; conflicts are listed and exit with 1. Files you
-    deleted stay deleted; .env and the decision record are never touched.
+    deleted stay deleted; .env and the decision record are never touched. --data changes an
+    answer on the way (e.g. --data admin=yes adds the admin site).
     """
+    from generator.new import parse_data
     from generator.update import UpdateRequest
     from generator.update import update as run
 
@@ -263,6 +269,7 @@ def update(
             dry_run=dry_run,
             yes=yes,
             framework=framework,
+            data=parse_data(data),
             interactive=sys.stdin.isatty(),
             debug=ctx.obj["debug"],
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,10 +19,14 @@ import click
 import yaml
 from packaging.version import Version
 
-from generator import gitrepo, prompts, render, store
+from generator import gitrepo, prompts, questions, render, store
 from generator.console import echo, shortlist
 from generator.errors import FwgenError, UsageError
-from generator.knowledge import FRAMEWORKS
+from generator.knowledge import FRAMEWORKS, Effect
+from generator.knowledge import load as load_knowledge
+from generator.naming import slugify
+from generator.recommender import flag_for
+from generator.template import template_root
 
 ConflictMode = Literal["inline", "rej"]
 CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
@@ -38,6 +43,8 @@ class UpdateRequest:
     dry_run: bool = False
     yes: bool = False
     framework: str | None = None
+    # New answers (KEY=VALUE, as `fwgen new --data` takes them), e.g. {"admin": "yes"}.
+    data: dict[str, str] = field(default_factory=dict)
     interactive: bool = False
     debug: bool = False
 
@@ -145,14 +152,16 @@ def update(request: UpdateRequest) -> Outcome:
     old = project.version
     old_framework = project.answers.get("framework")
     framework = request.framework or old_framework
-    changes = {"framework": framework} if framework != old_framework else {}
+    changes = answer_changes(project, request.data)
+    if framework != old_framework:
+        changes["framework"] = framework
     if old == new and not changes:
         echo(f"Already on template {new}: nothing to update")
         return Outcome(old, new)
 
     echo(
         f"Updating template {old} -> {new}"
-        + (f", {old_framework} -> {framework}" if changes else "")
+        + "".join(f", {k}: {project.answers.get(k)} -> {v}" for k, v in changes.items())
     )
     with tempfile.TemporaryDirectory(prefix="fwgen-update-") as scratch:
         before = render_version(old, project.data(), Path(scratch) / "old", debug=request.debug)
@@ -161,9 +170,11 @@ def update(request: UpdateRequest) -> Outcome:
         )
     deleted_by_team = sorted(f for f in before if not (project.root / f).exists())
 
-    if changes:
-        doomed = sorted(f for f in before if f not in after and (project.root / f).exists())
+    doomed = sorted(f for f in before if f not in after and (project.root / f).exists())
+    if "framework" in changes:
         _confirm_deletions(doomed, request)
+    elif doomed:
+        _name_deletions(doomed, project.data(**changes), project.answers["framework"], changes)
     if request.dry_run:
         _describe(before, after, deleted_by_team)
         return Outcome(old, new, kept_deleted=deleted_by_team)
@@ -198,6 +209,33 @@ def _dependencies(pyproject: bytes | None) -> object:
     return data.get("project", {}).get("dependencies"), data.get("dependency-groups")
 
 
+def answer_changes(project: Project, data: dict[str, str]) -> dict[str, Any]:
+    """The answers `data` changes, each checked as `fwgen new` checks it."""
+    template = template_root()
+    known = questions.all_questions(template)
+    criteria = load_knowledge().criteria
+    changes: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key == "framework":
+            raise UsageError("switch the framework with --framework, not --data")
+        if key == "project_name":
+            raise UsageError("the project's name cannot change in an update")
+        if key not in known or not known[key].stored:
+            names = ", ".join(sorted(questions.stored_names(template) - {"project_name"}))
+            raise UsageError(f"unknown answer {key!r}; known answers: {names}")
+        value: Any = raw
+        if key in criteria:
+            try:
+                value = criteria[key].parse(raw)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        elif problem := questions.problem(known[key], raw, project.data()):
+            raise UsageError(problem)
+        if project.answers.get(key) != value:
+            changes[key] = value
+    return changes
+
+
 def _confirm_deletions(doomed: list[str], request: UpdateRequest) -> None:
     if not doomed:
         return
@@ -210,6 +248,41 @@ def _confirm_deletions(doomed: list[str], request: UpdateRequest) -> None:
         raise UsageError("a framework change deletes the files above; pass --yes to go ahead")
     if not prompts.ask_bool("Delete them and switch?", default=False):
         raise click.Abort
+
+
+def _name_deletions(
+    doomed: list[str], answers: dict[str, Any], framework: str, changed: Iterable[str] = ()
+) -> None:
+    """Say which files the update removes, and, where an answer not changed just now would
+    keep them (an admin the project was made without asking for), which."""
+    echo(f"The update removes {len(doomed)} file(s) the template no longer makes for it:")
+    for path in doomed:
+        echo(f"  {path}")
+    for effect in _effects_losing(doomed, answers, framework):
+        condition = effect.when[0]
+        if set(condition.requires) & set(changed):
+            continue
+        flags = " ".join(f"--data {k}={_as_data(v[0])}" for k, v in condition.requires.items())
+        asked = ", ".join(flag_for(k, v[0]) for k, v in condition.requires.items())
+        echo(f"They are what {asked} brings ({effect.text}); to keep them: fwgen update {flags}")
+
+
+def _as_data(value: object) -> str:
+    """An answer as --data spells it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _effects_losing(doomed: list[str], answers: dict[str, Any], framework: str) -> list[Effect]:
+    package = slugify(str(answers.get("project_name", "")))
+    return [
+        effect
+        for effect in load_knowledge().effects
+        if framework in effect.frameworks
+        and not effect.matches(answers)
+        and {f.replace("{slug}", package) for f in effect.files} & set(doomed)
+    ]
 
 
 def _describe(before: dict[str, bytes], after: dict[str, bytes], deleted: list[str]) -> None:

@@ -447,3 +447,30 @@ def test_dry_run_changes_nothing_and_rej_mode_leaves_rej_files(
     assert "README.md.rej" in result.stderr and ".rej" in result.stderr
     assert (project / "README.md.rej").is_file()
     assert "<<<<<<<" not in (project / "README.md").read_text()
+
+
+def test_data_adds_and_removes_the_admin_on_the_way(
+    releases: Releases, user_env: dict[str, str], tmp_path: Path
+) -> None:
+    project = new_project(releases.v1, "fastapi", tmp_path, user_env)
+    assert answers(project)["admin"] is False and not (project / "app/admin.py").exists()
+
+    added = run([releases.v2.fwgen, "update", "--data", "admin=yes"], project, user_env)
+    assert "Updating template v1.0.0 -> v2.0.0, admin: False -> True" in added.stdout
+    assert (project / "app/admin.py").is_file() and (project / "tests/test_admin.py").is_file()
+    assert "install_admin(app, settings)" in (project / "app/main.py").read_text()
+    assert "sqladmin" in (project / "pyproject.toml").read_text()
+    assert "run `uv lock`" in added.stdout  # the lock is the team's: it says to re-lock
+    assert answers(project)["admin"] is True
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "the admin")
+
+    bad = run(
+        [releases.v2.fwgen, "update", "--data", "admin=maybe"], project, user_env, check=False
+    )
+    assert bad.returncode == 2 and "admin takes yes or no" in bad.stderr
+
+    removed = run([releases.v2.fwgen, "update", "--data", "admin=no"], project, user_env)
+    assert "  app/admin.py" in removed.stdout and "to keep them" not in removed.stdout
+    assert not (project / "app/admin.py").exists() and answers(project)["admin"] is False
+    assert "install_admin" not in (project / "app/main.py").read_text()
