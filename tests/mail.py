@@ -43,44 +43,6 @@ text_of = mailbox.text_of
 html_of = mailbox.html_of
 
 
-class Browser:
-    """Just enough of a browser for a form: one cookie jar, redirects followed by hand."""
-
-    def __init__(self, server: harness.Server) -> None:
-        self.server = server
-        self.cookies: dict[str, str] = {}
-
-    def request(self, url: str, form: dict[str, str] | None = None) -> harness.Response:
-        headers = {"Accept": "text/html"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            # Django's CSRF check wants the page's own origin on an HTTPS-less POST too.
-            headers["Origin"] = self.server.base_url
-            headers["Referer"] = url
-            body = urllib.parse.urlencode(form).encode()
-        answer = harness.http_request(
-            urllib.request.Request(url, body, headers), timeout=10, follow_redirects=False
-        )
-        if cookie := answer.headers.get("set-cookie"):
-            name, _, value = cookie.split(";", 1)[0].partition("=")
-            self.cookies[name] = value
-        return answer
-
-    def submit(self, url: str, page: bytes, password: str | None = None) -> harness.Response:
-        """Post the page's form back, as a person would: every password field filled with
-        `password`, when given."""
-        form = harness.filled_form(page, {"password": password} if password else {})
-        if password and password not in form.values():
-            raise harness.CheckFailed(f"the page {url} has no password field")
-        answer = self.request(url, form)
-        if answer.status in (302, 303) and (location := answer.headers.get("location")):
-            answer = self.request(urllib.parse.urljoin(url, location))
-        return answer
-
-
 def ask_for_reset(server: harness.Server, email: str) -> harness.Response:
     # With a host the sender chose (allowed, and not PUBLIC_URL's): the link must still come
     # from PUBLIC_URL, never from a request's host (Flask's ProxyFix reads this header).
@@ -116,7 +78,7 @@ def password_reset_by_email(server: harness.Server, box: Any) -> None:
     if link.replace("&", "&amp;") not in html_of(message) or "From" not in message:
         raise harness.CheckFailed(f"the message lacks the link in HTML or a sender:\n{message}")
 
-    browser = Browser(server)
+    browser = harness.Browser(server)
     page = browser.request(link)
     if page.status != 200:
         raise harness.CheckFailed(f"the emailed link answered {page.status}: {page.body[:300]!r}")
@@ -135,7 +97,7 @@ def password_reset_by_email(server: harness.Server, box: Any) -> None:
     )
     if spent.status != 401:
         raise harness.CheckFailed(f"a refresh token from before the reset answered {spent.status}")
-    if (again := Browser(server).request(link)).status != 400:
+    if (again := harness.Browser(server).request(link)).status != 400:
         raise harness.CheckFailed(f"the used link opened again: {again.status}")
 
 
@@ -158,7 +120,7 @@ def email_verified_by_its_link(server: harness.Server, box: Any) -> None:
         ).json()
         return me.get("email_verified") if isinstance(me, dict) else me
 
-    browser = Browser(server)
+    browser = harness.Browser(server)
     page = browser.request(link)
     if page.status != 200 or verified() is not False:
         raise harness.CheckFailed(f"opening the link answered {page.status}, or verified at once")

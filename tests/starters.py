@@ -20,6 +20,8 @@ COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
     "python_version": ("3.12", "3.13"),
     # serverless adds the Lambda entry point (and its dependency) to the container's project.
     "deploy": ("container", "serverless"),
+    # admin adds the admin site (Flask-Admin, SQLAdmin, or Django's own) or leaves it out.
+    "admin": ("false", "true"),
 }
 # The most projects one CI run checks in full; beyond it the matrix is reduced pairwise.
 MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))
@@ -45,6 +47,10 @@ class Starter:
     login_forms: tuple[str, ...] = ()
     # Whether requests share an event loop, where one blocking call stalls all of them.
     event_loop: bool = False
+    # With admin=true: the form where an administrator logs in to reach the admin site, and
+    # the admin's lists (users first) that must then load.
+    admin_login: str = "/admin/login"
+    admin_lists: tuple[str, ...] = ()
     # The starter's own command creating an administrator, from (slug, email, password):
     # its arguments, extra environment, and standard input.
     superuser: Callable[[str, str, str], Command] = lambda slug, email, password: ((), {}, None)
@@ -60,9 +66,10 @@ STARTERS = {
         production_checks=(
             ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         ),
-        pages=("/", "/admin/login/", "/docs", "/redoc"),
-        login_forms=("/admin/login/",),
+        pages=("/", "/docs", "/redoc"),
         https_redirect=True,
+        admin_login="/admin/login/",
+        admin_lists=("/admin/users/user/", "/admin/items/item/"),
         superuser=lambda slug, email, password: (
             ("python", "manage.py", "createsuperuser", "--noinput", "--email", email),
             {"DJANGO_SUPERUSER_PASSWORD": password},
@@ -75,6 +82,8 @@ STARTERS = {
         pages=("/", "/login", "/register", "/redoc"),
         login_page="/login",
         login_forms=("/login",),
+        admin_login="/login",
+        admin_lists=("/admin/user/", "/admin/item/"),
         superuser=lambda slug, email, password: (
             ("flask", "--app", slug, "create-superuser", "--email", email, "--password", password),
             {},
@@ -88,6 +97,7 @@ STARTERS = {
         options={"kind": ("web-app", "realtime")},
         pages=("/", "/docs", "/redoc"),
         event_loop=True,
+        admin_lists=("/admin/user/list", "/admin/item/list"),
         superuser=lambda slug, email, password: (
             ("python", "-m", "app.cli", "create-superuser", "--email", email, "--password-stdin"),
             {},
@@ -108,6 +118,13 @@ class Variant:
 
     def get(self, name: str) -> str:
         return dict(self.answers)[name]
+
+    @property
+    def pages(self) -> list[str]:
+        """The server-rendered pages this variant's production must serve, admin login too."""
+        starter = STARTERS[self.framework]
+        admin = [starter.admin_login] if dict(self.answers).get("admin") == "true" else []
+        return list(dict.fromkeys([*starter.pages, *admin]))
 
     @property
     def project_name(self) -> str:
@@ -187,11 +204,12 @@ def variants() -> Iterator[Variant]:
 def container_variants() -> list[Variant]:
     """One image per framework and database. Python alternates (SQLite on 3.12, PostgreSQL on
     3.13), so both base images are built; among a starter's own options the last value is
-    taken (FastAPI's realtime kind: the app with the WebSocket)."""
+    taken (FastAPI's realtime kind: the app with the WebSocket), with the admin site, whose
+    assets the image must serve."""
     chosen = []
     for name, starter in STARTERS.items():
         for database, python in (("sqlite", "3.12"), ("postgresql", "3.13")):
-            answers = {"database": database, "python_version": python}
+            answers = {"database": database, "python_version": python, "admin": "true"}
             answers |= {option: values[-1] for option, values in starter.options.items()}
             chosen.append(Variant(name, tuple(sorted(answers.items()))))
     return chosen

@@ -24,7 +24,7 @@ from containers import Engine, Stack, answers_200, wait_for
 from generator.cli import cli
 
 import harness
-from starters import STARTERS, Variant, container_variants
+from starters import Variant, container_variants
 
 pytestmark = pytest.mark.slow
 
@@ -148,7 +148,7 @@ def test_image_runs_as_built(
         if (code := engine.run_check(name, test)) != 0:
             raise harness.CheckFailed(f"the image's HEALTHCHECK {test} exited {code}")
         site = harness.Site(base)
-        harness.pages(site, STARTERS[imaged.variant.framework].pages)
+        harness.pages(site, imaged.variant.pages)
         harness.readme_endpoints_exist(site, harness.Readme.read(imaged.project))
         logs = engine.logs(name)
         if errors := [line for line in logs.splitlines() if _ERROR_LINE.search(line)]:
@@ -190,7 +190,7 @@ def test_compose_stack_as_written(
             record(record_property, imaged, "compose-first-200", time.monotonic() - start)
             record(record_property, imaged, "compose-migrate", timings["migrate"])
             site = harness.Site(base)
-            harness.pages(site, STARTERS[variant.framework].pages)
+            harness.pages(site, variant.pages)
             harness.readme_endpoints_exist(site, harness.Readme.read(imaged.project))
             account = harness.register(site)
             assert account is not None

@@ -94,15 +94,15 @@ def test_every_framework_has_a_starter_declaration() -> None:
 def test_the_full_matrix_runs_when_it_fits() -> None:
     projects, note = matrix(limit=100)
     assert note is None
-    # database x Python x deploy for each; FastAPI's realtime variant doubles its eight.
-    assert len(projects) == 3 * 8 + 8
+    # database x Python x deploy x admin for each; FastAPI's realtime variant doubles its 16.
+    assert len(projects) == 3 * 16 + 16
 
 
 def test_pairwise_reduction_is_printed_and_covers_every_pair() -> None:
     projects, note = matrix(limit=24)
     assert note is not None and "reduced pairwise" in note
-    # Three two-valued options reduce from 8 to 4; FastAPI's four from 16 to 6.
-    assert len(projects) == 4 + 4 + 6
+    # Four two-valued options reduce from 16 to 6; FastAPI's five from 32 to 6.
+    assert len(projects) == 6 + 6 + 6
     options = {**COMMON_OPTIONS, "extra": ("a", "b", "c")}
     rows = _pairwise(options)
     for a, b in itertools.combinations(sorted(options), 2):

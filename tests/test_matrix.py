@@ -194,6 +194,8 @@ def test_production_as_compose_runs_it(
     with timed(record_property, built, "migrate"):
         production.migrate(settings)
     starter = STARTERS[built.variant.framework]
+    has_admin = built.variant.get("admin") == "true"
+    admin_pages = [starter.admin_login] if has_admin else []
     # A developer's .env left in the directory must change nothing (ignores_a_stray_dotenv).
     stray = production.app / ".env"
     stray.write_text("MAX_REQUEST_BYTES=16\nDEBUG=true\n")
@@ -208,7 +210,7 @@ def test_production_as_compose_runs_it(
     try:
         with timed(record_property, built, "probes"):
             harness.probes(server)
-            harness.pages(server, starter.pages)
+            harness.pages(server, built.variant.pages)
             harness.readme_endpoints_exist(server, harness.Readme.read(built.project))
             harness.request_id_logged(server)
         with timed(record_property, built, "contract"):
@@ -220,6 +222,8 @@ def test_production_as_compose_runs_it(
             production.check(command, {**settings, **extra}, stdin=stdin)
             client = contract.generated_client(server, built.scratch)
             contract.client_scenario(server, client, admin)
+        with timed(record_property, built, "admin"):
+            harness.admin_site(server, has_admin, starter.admin_login, starter.admin_lists, admin)
         with timed(record_property, built, "email"):
             mail.password_reset_by_email(server, smtp[1])
             mail.email_verified_by_its_link(server, smtp[1])
@@ -244,7 +248,7 @@ def test_production_as_compose_runs_it(
                     harness.socket_takes_its_token_in_the_first_message(server, path)
             # Last: they leave this client's address with failed logins on record.
             harness.throttles_password_guessing(server)
-            for form in starter.login_forms:
+            for form in dict.fromkeys([*starter.login_forms, *admin_pages]):
                 harness.login_form_is_throttled(server, form)
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
