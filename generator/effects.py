@@ -7,6 +7,8 @@ before it renders.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.knowledge import LABELS, Answers, Effect, Knowledge, load
 from generator.recommender import flag_for, resolve
 
@@ -31,13 +33,25 @@ def _changes_more(implied: Answers, given: Answers, stated: list[tuple[Effect, s
     return any(item.matches(implied) and not item.matches(given) for item, _ in stated)
 
 
+def _merged(effects: tuple[Effect, ...]) -> list[Effect]:
+    """One effect per text and condition, naming every starter that has it."""
+    merged: dict[tuple[str, str], Effect] = {}
+    for effect in effects:
+        key = (repr(effect.when), effect.text)
+        if key in merged:
+            same = merged[key]
+            effect = replace(same, frameworks=same.frameworks + effect.frameworks)
+        merged[key] = effect
+    return list(merged.values())
+
+
 def readme_table(knowledge: Knowledge | None = None) -> str:
     """One row per question: what each answer changes in the project, or that it only
     informs the recommendation."""
     knowledge = knowledge or load()
     rows = ["| Question | What an answer changes in the project |", "|---|---|"]
     stated: list[tuple[Effect, str]] = [
-        (effect, f"{effect.text}.") for effect in knowledge.effects
+        (effect, f"{effect.text}.") for effect in _merged(knowledge.effects)
     ] + [
         (gap, f"nothing yet, and fwgen warns before it renders that {gap.text}.")
         for gap in knowledge.gaps
@@ -51,7 +65,7 @@ def readme_table(knowledge: Knowledge | None = None) -> str:
         ]
         parts += [
             f"`{flag_for(name, value)}` also asks for "
-            f"{' '.join(f'`{flag_for(k, v)}`' for k, v in implication.sets.items())}"
+            f"{' and '.join(f'`{flag_for(k, v)}`' for k, v in implication.sets.items())}"
             " unless that is answered too."
             for implication in knowledge.implications
             for value in implication.when.requires.get(name, ())

@@ -256,17 +256,22 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
             raise KnowledgeError(f"{where}: frameworks must name frameworks")
         return tuple(raw)
 
-    def effect(raw: Mapping[str, Any], where: str) -> Effect:
+    def effect(raw: Mapping[str, Any], where: str) -> list[Effect]:
+        """One Effect per entry; `files` given per framework (a table) makes one per framework."""
         when = raw["when"] if isinstance(raw["when"], list) else [raw["when"]]
-        return Effect(
-            tuple(_condition(c, criteria, where) for c in when),
-            frameworks(raw["frameworks"], where),
-            raw["text"],
-            tuple(raw.get("files", ())),
-        )
+        conditions = tuple(_condition(c, criteria, where) for c in when)
+        named = frameworks(raw["frameworks"], where)
+        files = raw.get("files", ())
+        if not isinstance(files, Mapping):
+            return [Effect(conditions, named, raw["text"], tuple(files))]
+        if sorted(files) != sorted(named):
+            raise KnowledgeError(f"{where}: files must be listed for exactly its frameworks")
+        return [Effect(conditions, (f,), raw["text"], tuple(files[f])) for f in named]
 
-    effects = tuple(effect(e, f"effect {i}") for i, e in enumerate(data.get("effects", [])))
-    gaps = tuple(effect(g, f"gap {i}") for i, g in enumerate(data.get("gaps", [])))
+    effects = tuple(
+        e for i, raw in enumerate(data.get("effects", [])) for e in effect(raw, f"effect {i}")
+    )
+    gaps = tuple(e for i, raw in enumerate(data.get("gaps", [])) for e in effect(raw, f"gap {i}"))
     verdict = data.get("verdict", {})
     margin = verdict.get("close_call_margin", 2)
     if not isinstance(margin, int) or margin < 1:

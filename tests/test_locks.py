@@ -22,6 +22,7 @@ import harness
 # What pyproject.toml may read without changing what uv locks: names, texts, tool settings.
 LOCK_NEUTRAL = {"project_name", "project_slug", "dist_name", "description", "author_name"}
 LOCK_NEUTRAL |= {"author_email", "license"}
+LOCK_NEUTRAL |= {"lean"}  # mypy and coverage settings only
 # What the lock key (uv.lock.jinja, lock.LOCKS) is made of.
 LOCK_KEY = {"framework", "python_version", "realtime", "deploy", "admin"}
 
