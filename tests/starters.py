@@ -22,6 +22,18 @@ COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
     "deploy": ("container", "serverless"),
     # admin adds the admin site (Flask-Admin, SQLAdmin, or Django's own) or leaves it out.
     "admin": ("false", "true"),
+    # beginner makes the lean starter: fewer tests, plain type checking, no coverage gate.
+    "experience": ("intermediate", "beginner"),
+}
+# How a variant's id spells an answer ("" leaves a default out); other values as they are.
+ID_LABELS = {
+    ("admin", "false"): "",
+    ("admin", "true"): "admin",
+    ("database", "postgresql"): "pg",
+    ("deploy", "container"): "",
+    ("deploy", "serverless"): "lambda",
+    ("experience", "intermediate"): "",
+    ("experience", "beginner"): "lean",
 }
 # The most projects one CI run checks in full; beyond it the matrix is reduced pairwise.
 MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))
@@ -114,7 +126,9 @@ class Variant:
 
     @property
     def id(self) -> str:
-        return "-".join([self.framework, *(v.replace(".", "") for _, v in self.answers)])
+        """Short enough to name a project (50 characters), a role and an image."""
+        labels = (ID_LABELS.get(answer, answer[1].replace(".", "")) for answer in self.answers)
+        return "-".join([self.framework, *(label for label in labels if label)])
 
     def get(self, name: str) -> str:
         return dict(self.answers)[name]

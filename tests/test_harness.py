@@ -92,17 +92,17 @@ def test_every_framework_has_a_starter_declaration() -> None:
 
 
 def test_the_full_matrix_runs_when_it_fits() -> None:
-    projects, note = matrix(limit=100)
+    projects, note = matrix(limit=200)
     assert note is None
-    # database x Python x deploy x admin for each; FastAPI's realtime variant doubles its 16.
-    assert len(projects) == 3 * 16 + 16
+    # database x Python x deploy x admin x experience; FastAPI's realtime kind doubles its 32.
+    assert len(projects) == 3 * 32 + 32
 
 
 def test_pairwise_reduction_is_printed_and_covers_every_pair() -> None:
     projects, note = matrix(limit=24)
     assert note is not None and "reduced pairwise" in note
-    # Four two-valued options reduce from 16 to 6; FastAPI's five from 32 to 6.
-    assert len(projects) == 6 + 6 + 6
+    # Five two-valued options reduce from 32 to 6; FastAPI's six from 64 to 7.
+    assert len(projects) == 6 + 6 + 7
     options = {**COMMON_OPTIONS, "extra": ("a", "b", "c")}
     rows = _pairwise(options)
     for a, b in itertools.combinations(sorted(options), 2):
