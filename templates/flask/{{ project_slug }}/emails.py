@@ -24,6 +24,18 @@ def verification_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-verification")
 
 
+def send_password_reset(user: User, reset_link: str) -> None:
+    message = mail.render(
+        "password_reset",
+        to=user.email,
+        email=user.email,
+        link=reset_link,
+        minutes=current_app.config["PASSWORD_RESET_TTL"] // 60,
+        site=site(),
+    )
+    mail.send(message)
+
+
 def send_verification(user: User) -> None:
     # The token names the address it was sent to: once the email changes, it proves nothing.
     token = verification_serializer().dumps({"sub": user.id, "email": user.email})

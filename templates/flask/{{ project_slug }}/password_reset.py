@@ -7,7 +7,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
-from . import accounts, emails, mail, throttle, tokens
+from . import accounts, emails, throttle, tokens
 from .extensions import db
 from .models import LoginSession, User
 from .passwords import password_problem
@@ -50,16 +50,7 @@ def request_reset(email: str, address: str | None) -> None:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.is_active:
         return
-    config = current_app.config
-    message = mail.render(
-        "password_reset",
-        to=user.email,
-        email=user.email,
-        link=reset_link(user),
-        minutes=config["PASSWORD_RESET_TTL"] // 60,
-        site=emails.site(),
-    )
-    mail.send(message)
+    emails.send_password_reset(user, reset_link(user))
 
 
 def user_for_token(token: str) -> User:

@@ -20,6 +20,18 @@ def site() -> str:
     return urlsplit(settings.PUBLIC_URL).netloc
 
 
+def send_password_reset(user: User, reset_link: str) -> None:
+    message = mail.render(
+        "password_reset",
+        to=user.email,
+        email=user.email,
+        link=reset_link,
+        minutes=settings.PASSWORD_RESET_TIMEOUT // 60,
+        site=site(),
+    )
+    mail.send(message)
+
+
 def send_verification(user: User) -> None:
     # The token names the address it was sent to: once the email changes, it proves nothing.
     token = signing.dumps({"sub": user.pk, "email": user.email}, salt=VERIFY_SALT)

@@ -1,6 +1,5 @@
 """Password reset by email: a link that works once, for a while, and ends every session."""
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -8,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from ..core import mail
 from . import emails, throttle, tokens
 from .models import User
 
@@ -44,15 +42,7 @@ def request_reset(email: str, address: str | None) -> None:
     user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
         return
-    message = mail.render(
-        "password_reset",
-        to=user.email,
-        email=user.email,
-        link=reset_link(user),
-        minutes=settings.PASSWORD_RESET_TIMEOUT // 60,
-        site=emails.site(),
-    )
-    mail.send(message)
+    emails.send_password_reset(user, reset_link(user))
 
 
 def user_for_token(token: str) -> User:

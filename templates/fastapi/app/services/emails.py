@@ -18,6 +18,18 @@ def site(settings: Settings) -> str:
     return urlsplit(settings.public_url).netloc
 
 
+def send_password_reset(settings: Settings, user: User, reset_link: str) -> None:
+    message = mail.render(
+        "password_reset",
+        to=user.email,
+        email=user.email,
+        link=reset_link,
+        minutes=settings.password_reset_ttl // 60,
+        site=site(settings),
+    )
+    mail.send(settings, message)
+
+
 def send_verification(settings: Settings, user: User) -> None:
     # The token names the address it was sent to: once the email changes, it proves nothing.
     token = create_token(

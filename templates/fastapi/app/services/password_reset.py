@@ -5,7 +5,6 @@ import hmac
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import mail
 from app.core.config import Settings
 from app.core.passwords import password_problem
 from app.core.security import (
@@ -50,15 +49,7 @@ async def request_reset(
     user = await users.get_by_email(session, email)
     if user is None or not user.is_active:
         return
-    message = mail.render(
-        "password_reset",
-        to=user.email,
-        email=user.email,
-        link=reset_link(user, settings),
-        minutes=settings.password_reset_ttl // 60,
-        site=emails.site(settings),
-    )
-    mail.send(settings, message)
+    emails.send_password_reset(settings, user, reset_link(user, settings))
 
 
 async def user_for_token(session: AsyncSession, settings: Settings, token: str) -> User:
