@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,9 +143,9 @@ def wait_for(what: str, ready: Callable[[], bool], timeout: float) -> float:
     raise CheckFailed(f"{what} did not happen within {timeout}s")
 
 
-def answers_200(url: str) -> bool:
+def answers_200(url: str, headers: Mapping[str, str] | None = None) -> bool:
     try:
-        return http_get(url, timeout=2).status == 200
+        return http_get(url, timeout=2, headers=headers).status == 200
     except OSError:
         return False
 

@@ -24,6 +24,7 @@ from containers import Engine, Stack, answers_200, wait_for
 from generator.cli import cli
 
 import harness
+from pods import Manifests, Pod, shell_wait_check
 from starters import Variant, container_variants
 
 pytestmark = pytest.mark.slow
@@ -231,3 +232,73 @@ def test_a_code_change_rebuilds_from_the_cache(
     engine(
         "image", "untag" if engine.name == "podman" else "rm", imaged.tag + "-rebuilt", check=False
     )
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
+def test_image_runs_as_its_kubernetes_pod(
+    engine: Engine,
+    images: Callable[[Variant], Imaged],
+    variant: Variant,
+    record_property: Recorder,
+) -> None:
+    """The image under the pod spec of deploy/kubernetes: its user, read-only root filesystem,
+    dropped capabilities and scratch /tmp, its ConfigMap and a Secret with the example's keys.
+    The new version's wait for the schema holds before the migration Job and lets go after it;
+    the probes answer with the pod's address as Host, pages with the Ingress's headers.
+    A SQLite file in a volume stands in for the Secret's PostgreSQL."""
+    imaged = images(variant)
+    manifests = Manifests.render(imaged.project)
+    secrets = {
+        "SECRET_KEY": harness.dotenv(imaged.project / ".env")["SECRET_KEY"],
+        "DATABASE_URL": "sqlite:////data/app.sqlite3",
+        "EMAIL_URL": "",
+    }
+    env = manifests.environment(secrets)
+    deployment, job = Pod.of(manifests.one("Deployment")), Pod.of(manifests.one("Job"))
+    name = f"fwgen-pod-{imaged.variant.id}"
+    volume = f"{name}-data"
+    engine.remove(name)
+    engine("volume", "rm", "--force", volume, check=False)
+    engine("volume", "create", volume)
+
+    def in_pod(
+        pod: Pod, container: str, *extra: str, command: list[str] | None = None
+    ) -> list[str]:
+        spec = pod.container(container)
+        flags = [*pod.engine_flags(spec, engine.name), "--volume", f"{volume}:/data"]
+        run = spec.get("command", []) if command is None else command
+        return [*flags, *env_args(env), *extra, imaged.tag, *run]
+
+    try:
+        wait = deployment.container("wait-for-migrations")
+        check = shell_wait_check(wait["command"])
+        before = engine.returncode(
+            "run", "--rm", *in_pod(deployment, "wait-for-migrations", command=check)
+        )
+        if before == 0:
+            raise harness.CheckFailed(f"{check} passes before any migration: nothing would wait")
+        start = time.monotonic()
+        engine("run", "--rm", *in_pod(job, "migrate"), timeout=300)
+        record(record_property, imaged, "pod-migrate", time.monotonic() - start)
+        engine("run", "--rm", *in_pod(deployment, "wait-for-migrations"), timeout=60)
+        port = harness.free_port()
+        engine("run", "--detach", "--name", name,
+               *in_pod(deployment, "web", "--publish", f"127.0.0.1:{port}:8000"))  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        pod_address = {"Host": f"10.1.2.3:{port}"}
+        start = time.monotonic()
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            url = base + deployment.container("web")[probe]["httpGet"]["path"]
+            wait_for(f"the pod's {probe} ({url})", lambda u=url: answers_200(u, pod_address), 90)
+        record(record_property, imaged, "pod-ready", time.monotonic() - start)
+        host = env["ALLOWED_HOSTS"].split(",")[0]
+        ingress = {"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+        for path in imaged.variant.pages:
+            page = harness.http_get(base + path, headers=ingress)
+            if page.status != 200:
+                raise harness.CheckFailed(f"GET {path} through the Ingress answered {page.status}")
+        if errors := [line for line in engine.logs(name).splitlines() if _ERROR_LINE.search(line)]:
+            raise harness.CheckFailed("the pod logged errors:\n" + "\n".join(errors[:10]))
+    finally:
+        engine.remove(name)
+        engine("volume", "rm", "--force", volume, check=False)
