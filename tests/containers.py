@@ -150,6 +150,42 @@ def answers_200(url: str, headers: Mapping[str, str] | None = None) -> bool:
         return False
 
 
+# ---- stand-ins for images this machine cannot pull -----------------------------------------
+
+REDIS_STAND_IN = """\
+FROM {base}
+COPY bin/ /usr/local/bin/
+COPY lib/ /opt/redis/lib/
+ENV LD_LIBRARY_PATH=/opt/redis/lib
+CMD ["redis-server", "--protected-mode", "no"]
+"""
+
+
+def redis_stand_in(engine: Engine, image: str, base: str, scratch: Path) -> None:
+    """`image` (a Redis image compose names), made from this machine's own redis-server and
+    redis-cli and their libraries on a local base image, when the engine may not pull."""
+    if os.environ.get("FWGEN_CONTAINER_PULL") != "never":
+        return
+    if engine.returncode("image", "exists", image) == 0:
+        return
+    context = scratch / "redis-stand-in"
+    (context / "bin").mkdir(parents=True, exist_ok=True)
+    (context / "lib").mkdir(exist_ok=True)
+    for program in ("redis-server", "redis-cli"):
+        path = shutil.which(program)
+        if path is None:
+            raise CheckFailed(f"{program} is not installed: no stand-in for {image}")
+        shutil.copy(Path(path).resolve(), context / "bin" / program)
+        linked = subprocess.run(["ldd", path], capture_output=True, text=True, check=True).stdout
+        for library in re.findall(r"=> (/\S+)", linked):
+            if not Path(library).name.startswith(("libc.so", "libm.so", "ld-linux")):
+                shutil.copy(Path(library).resolve(), context / "lib" / Path(library).name)
+    (context / "Containerfile").write_text(REDIS_STAND_IN.format(base=base))
+    with machine_lock("image-build"):
+        engine("build", "--pull=never", "--tag", image, "--file", str(context / "Containerfile"),
+               str(context), timeout=300)  # fmt: skip
+
+
 # ---- compose.yaml, brought up as compose does -------------------------------------------
 
 

@@ -42,6 +42,7 @@ import yaml
 from generator import makefile
 
 PG_URL_VARIABLE = "FWGEN_TEST_DATABASE_URL"
+REDIS_URL_VARIABLE = "FWGEN_TEST_REDIS_URL"
 
 
 class CheckFailed(AssertionError):
@@ -143,6 +144,24 @@ def postgres_admin_url() -> str:
             pass
     except psycopg.OperationalError as exc:
         missing(f"PostgreSQL at {PG_URL_VARIABLE} is not reachable: {exc}")
+    return url
+
+
+def redis_url() -> str:
+    """The Redis server CI starts; fails in CI and skips elsewhere when it does not answer."""
+    url = os.environ.get(REDIS_URL_VARIABLE)
+    if not url:
+        missing(f"{REDIS_URL_VARIABLE} is not set: Redis tests need a server")
+        raise AssertionError("unreachable")
+    parts = urllib.parse.urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=5) as sock:
+            sock.sendall(b"PING\r\n")
+            answer = sock.recv(64)
+    except OSError as exc:
+        answer = str(exc).encode()
+    if not answer.startswith(b"+PONG"):
+        missing(f"Redis at {REDIS_URL_VARIABLE} does not answer PING: {answer!r}")
     return url
 
 
@@ -478,24 +497,34 @@ def _action_provides(step: Step) -> dict[str, str]:
 @contextlib.contextmanager
 def _services(job: Job) -> Iterator[None]:
     """The job's service containers, as the local servers that stand in for them."""
-    if not job.services:
-        yield
-        return
-    if len(job.services) != 1:
-        raise CheckFailed(f"job {job.id}: only one service (PostgreSQL) can be provided here")
-    (service,) = job.services.values()
-    image = str(service.get("image", ""))
-    if not image.startswith("postgres:"):
-        raise CheckFailed(f"job {job.id}: no local stand-in for the service image {image!r}")
-    if [str(p) for p in service.get("ports", [])] != ["5432:5432"]:
-        raise CheckFailed(f"job {job.id}: the PostgreSQL service must publish 5432:5432")
-    env = _strings(service.get("env"))
-    user = env.get("POSTGRES_USER", "postgres")
-    admin = _local_postgres_5432()
-    with (
-        machine_lock("postgres-service"),
-        postgres_role(admin, user, env["POSTGRES_PASSWORD"], env.get("POSTGRES_DB", user)),
-    ):
+    with contextlib.ExitStack() as stack:
+        for name, service in job.services.items():
+            image = str(service.get("image", ""))
+            ports = [str(p) for p in service.get("ports", [])]
+            if image.startswith("postgres:"):
+                if ports != ["5432:5432"]:
+                    raise CheckFailed(
+                        f"job {job.id}: the PostgreSQL service must publish 5432:5432"
+                    )
+                env = _strings(service.get("env"))
+                user = env.get("POSTGRES_USER", "postgres")
+                admin = _local_postgres_5432()
+                stack.enter_context(machine_lock("postgres-service"))
+                role = postgres_role(
+                    admin, user, env["POSTGRES_PASSWORD"], env.get("POSTGRES_DB", user)
+                )
+                stack.enter_context(role)
+            elif image.startswith("redis:"):
+                parts = urllib.parse.urlsplit(redis_url())
+                if ports != ["6379:6379"] or (parts.hostname, parts.port or 6379) not in (
+                    ("localhost", 6379),
+                    ("127.0.0.1", 6379),
+                ):
+                    raise CheckFailed(f"job {job.id}: the Redis service must be on localhost:6379")
+            else:
+                raise CheckFailed(
+                    f"job {job.id}: no local stand-in for the service {name} ({image})"
+                )
         yield
 
 
@@ -1524,6 +1553,53 @@ def socket_takes_its_token_in_the_first_message(server: Server, path: str) -> No
         in_message.close()
     if frame is not None:
         raise CheckFailed(f"a socket with its token in the first message got {frame}")
+
+
+def events_cross_processes(one: Server, other: Server, path: str) -> None:
+    """A socket on `other` hears about an item created through `one`, a separate process with
+    its own memory; a new password set through `one` closes it."""
+    account = register(one)
+    if account is None:
+        raise CheckFailed("no account could be registered for the WebSocket check")
+    access = token_pair(one, *account)["access_token"]
+    socket_ = WebSocketClient(other.base_url, path)
+    try:
+        socket_.send_text(json.dumps({"token": access}))
+        # The socket subscribes once its token is checked; until then events pass it by, so
+        # items are created until one is heard (polling, no fixed wait).
+        heard, made = None, []
+        for attempt in range(40):
+            answer = post_json(one, "/api/v1/items", {"title": f"cross {attempt}"}, access)
+            if answer.status != 201:
+                raise CheckFailed(f"creating an item answered {answer.status}")
+            made.append(answer.json())
+            if (frame := socket_.receive(timeout=0.25)) is not None:
+                heard = frame
+                break
+        if heard is None:
+            raise CheckFailed(
+                f"{len(made)} items created through one process; a socket on the other heard "
+                "nothing: events do not cross processes"
+            )
+        opcode, payload = heard
+        event = json.loads(payload) if opcode == 1 else None
+        if not isinstance(event, dict) or event.get("item") not in made:
+            raise CheckFailed(f"the other process's socket got {heard!r}")
+        change = {"current_password": account[1], "new_password": secrets.token_urlsafe(16)}
+        answer = post_json(one, "/api/v1/users/me/password", change, access)
+        if answer.status != 204:
+            raise CheckFailed(f"changing the password answered {answer.status}")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            frame = socket_.receive(timeout=1)
+            if frame is not None and frame[0] == 8:
+                code = int.from_bytes(frame[1][:2], "big") if len(frame[1]) >= 2 else None
+                if code not in (1008, None):
+                    raise CheckFailed(f"after a new password the socket closed with {code}")
+                return
+        raise CheckFailed("a new password set through one process left the other's socket open")
+    finally:
+        socket_.close()
 
 
 def logins_leave_the_loop_serving(server: Server, logins: int = 8, rounds: int = 5) -> None:

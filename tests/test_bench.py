@@ -65,7 +65,9 @@ def test_apps_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     starter, bare = json.loads(out.read_text())
     assert (starter["app"], bare["app"]) == ("starter", "bare")
     assert starter["loads"]["/health"]["req_s"] > 0 and bare["loads"]["/health"]["req_s"] > 0
-    assert starter["loads"]["items"]["requests"] > 0
+    assert starter["loads"]["items"]["requests"] > 0 and bare["loads"]["items"]["requests"] > 0
+    assert starter["loads"]["items"]["errors"] == bare["loads"]["items"]["errors"] == 0
+    assert len(starter["items_ratios"]) == 1
     assert starter["rss_start_mb"] > 0 and starter["first_200_s"] > 0
     # Every server it started is gone, and its scratch directory with them.
     listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from containers import Engine, Stack, answers_200, wait_for
+from containers import Engine, Stack, answers_200, redis_stand_in, wait_for
 
 from generator.cli import cli
 
@@ -181,6 +181,9 @@ def test_compose_stack_as_written(
     PostgreSQL holds 5432, as a developer's may: the stack must not need it."""
     imaged = images(variant)
     stack = Stack(engine, imaged.project, image=imaged.tag)
+    if "redis" in stack.services:
+        python = f"python:{variant.get('python_version')}-slim"
+        redis_stand_in(engine, stack.services["redis"].spec["image"], python, imaged.scratch)
     base = "http://localhost:8000"
     with harness.machine_lock("port-8000"):
         stack.down()
@@ -199,6 +202,13 @@ def test_compose_stack_as_written(
             stack.up()
             record(record_property, imaged, "compose-second-up", time.monotonic() - start)
             harness.token_pair(site, *account)
+            if "redis" in stack.services:
+                [path] = [
+                    p for m, p in harness.Readme.read(imaged.project).endpoints() if m == "WS"
+                ]
+                harness.events_cross_processes(site, site, path)
+                if "REDIS_URL is not set" in stack.logs("app"):
+                    raise harness.CheckFailed("compose's app runs without its Redis")
         finally:
             stack.down()
         if leftovers := stack.leftovers():
@@ -253,6 +263,8 @@ def test_image_runs_as_its_kubernetes_pod(
         "DATABASE_URL": "sqlite:////data/app.sqlite3",
         "EMAIL_URL": "",
     }
+    if "REDIS_URL" in manifests.secret_example()["stringData"]:
+        secrets["REDIS_URL"] = ""  # one pod, no Redis beside it: events stay in the pod
     env = manifests.environment(secrets)
     deployment, job = Pod.of(manifests.one("Deployment")), Pod.of(manifests.one("Job"))
     name = f"fwgen-pod-{imaged.variant.id}"

@@ -175,13 +175,16 @@ def test_production_as_compose_runs_it(
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
     interpolated as compose does), on plain HTTP with no proxy in front, as
-    `docker compose up` serves it. What differs: the local database server, a free port in
-    place of the one compose publishes, two workers, so every starter runs multi-process, and
-    the mail server and site address a deployment sets in `.env` (EMAIL_URL, PUBLIC_URL)."""
+    `docker compose up` serves it. What differs: the local database and Redis servers, a free
+    port in place of the one compose publishes, two workers, so every starter runs
+    multi-process, and the mail server and site address a deployment sets in `.env`
+    (EMAIL_URL, PUBLIC_URL)."""
     port = harness.free_port()
+    compose = harness.compose_environment(built.project, "app")
     settings = {
-        **harness.compose_environment(built.project, "app"),
+        **compose,
         "DATABASE_URL": harness.fresh_database(postgres, "fwgen_prod"),
+        **({"REDIS_URL": harness.redis_url()} if "REDIS_URL" in compose else {}),
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "EMAIL_URL": smtp[0],
@@ -296,6 +299,42 @@ def test_production_refuses_the_placeholder_secret(
         "PORT": str(harness.free_port()),
     }
     harness.refuses_placeholder_secret(production, settings, built.scratch / "refuse.log")
+
+
+REALTIME = [v for v in variants() if dict(v.answers).get("kind") == "realtime"]
+
+
+@pytest.mark.parametrize("built", REALTIME, indirect=True, ids=lambda v: v.id)
+def test_websocket_events_cross_processes(
+    built: Built,
+    production: harness.Production,
+    postgres: str,
+    record_property: Recorder,
+) -> None:
+    """Two production servers, as two hosts run them: one database, one Redis (REDIS_URL, as
+    .env.example names it), nothing else shared. A WebSocket on one hears what happens
+    through the other."""
+    assert "REDIS_URL" in harness.env_example_names(built.project)
+    base = {
+        **harness.compose_environment(built.project, "app"),
+        "DATABASE_URL": harness.fresh_database(postgres, "fwgen_ws"),
+        "REDIS_URL": harness.redis_url(),
+        "WEB_CONCURRENCY": "1",
+    }
+    production.migrate(base)
+    servers = []
+    try:
+        for name in ("one", "other"):
+            settings = {**base, "PORT": str(harness.free_port())}
+            servers.append(production.start(settings, built.scratch / f"ws-{name}.log"))
+        for server in servers:
+            server.wait_healthy()
+        with timed(record_property, built, "ws-cross-process"):
+            [path] = [p for m, p in harness.Readme.read(built.project).endpoints() if m == "WS"]
+            harness.events_cross_processes(servers[0], servers[1], path)
+    finally:
+        for server in servers:
+            server.stop_cleanly()
 
 
 SERVERLESS = [v for v in variants() if v.get("deploy") == "serverless"]

@@ -193,7 +193,9 @@ def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework:
     """A long project name lands inside imports, dotted paths and argument lists: the first
     commit must still pass its own `ruff check` and `ruff format --check`."""
     name = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
-    project = render(copie, project_name=name, framework=framework)
+    # With every option that adds code, so the name lands in all of it.
+    options = {"admin": True, "deploy": "serverless", "kind": "realtime"}
+    project = render(copie, project_name=name, framework=framework, **options)
     ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
     for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         done = subprocess.run([*ruff, *args], cwd=project, capture_output=True, text=True)
