@@ -61,46 +61,174 @@ ITEMS = 20
 ITEMS_PATH = f"/api/v1/items?limit={ITEMS}"
 STARTUP_TIMEOUT = 60.0
 
-# The smallest app each framework's own docs start from, answering /health with JSON.
+# The smallest app each framework's own docs start from, answering /health with JSON, and
+# the starter's authenticated items list done by hand: the same token check (the JWT the
+# starter issued, then its user row, active), the same count and page queries on the starter's
+# tables, with the same driver and connection reuse, and the same JSON. What the starter adds
+# beyond that (ORM, serializers, middleware, logging) is what the items ratio measures.
 BARE_APPS = {
     "django": """
+        import os
+
+        import environ
+        import jwt
         from django.conf import settings
 
+        database = environ.Env.db_url_config(os.environ["DATABASE_URL"])
         settings.configure(
-            DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="bench-only"
+            DEBUG=False,
+            ALLOWED_HOSTS=["*"],
+            ROOT_URLCONF=__name__,
+            SECRET_KEY=os.environ["SECRET_KEY"],
+            DATABASES={"default": {**database, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}},
         )
 
         from django.core.wsgi import get_wsgi_application
+        from django.db import connection
         from django.http import JsonResponse
         from django.urls import path
+
+        COLUMNS = ("id", "title", "description", "owner_id", "created_at", "updated_at")
 
 
         def health(request):
             return JsonResponse({"status": "ok"})
 
 
-        urlpatterns = [path("health", health)]
+        def items(request):
+            token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            try:
+                claims = jwt.decode(token, settings.SECRET_KEY, algorithms=["HS256"])
+            except jwt.PyJWTError:
+                return JsonResponse({"detail": "unauthorized"}, status=401)
+            limit = int(request.GET.get("limit", 20))
+            offset = int(request.GET.get("offset", 0))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM users_user WHERE id = %s AND is_active", [claims["user_id"]]
+                )
+                if cursor.fetchone() is None:
+                    return JsonResponse({"detail": "unauthorized"}, status=401)
+                owner = claims["user_id"]
+                cursor.execute("SELECT count(*) FROM items_item WHERE owner_id = %s", [owner])
+                (total,) = cursor.fetchone()
+                cursor.execute(
+                    f"SELECT {', '.join(COLUMNS)} FROM items_item WHERE owner_id = %s"
+                    " ORDER BY id LIMIT %s OFFSET %s",
+                    [owner, limit, offset],
+                )
+                rows = cursor.fetchall()
+            page = [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in zip(COLUMNS, row)}
+                for row in rows
+            ]
+            return JsonResponse({"items": page, "total": total, "limit": limit, "offset": offset})
+
+
+        urlpatterns = [path("health", health), path("api/v1/items", items)]
         app = get_wsgi_application()
     """,
     "flask": """
-        from flask import Flask
+        import os
+
+        import jwt
+        from flask import Flask, request
+        from sqlalchemy import create_engine, text
 
         app = Flask(__name__)
+        url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = create_engine(url, pool_pre_ping=True)
+        COLUMNS = ("id", "title", "description", "owner_id", "created_at", "updated_at")
+        PAGE = text(
+            f"SELECT {', '.join(COLUMNS)} FROM items WHERE owner_id = :owner"
+            " ORDER BY id LIMIT :limit OFFSET :offset"
+        )
 
 
         @app.get("/health")
         def health():
             return {"status": "ok"}
+
+
+        @app.get("/api/v1/items")
+        def items():
+            token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            try:
+                claims = jwt.decode(token, os.environ["SECRET_KEY"], algorithms=["HS256"])
+            except jwt.PyJWTError:
+                return {"detail": "unauthorized"}, 401
+            limit = int(request.args.get("limit", 20))
+            offset = int(request.args.get("offset", 0))
+            owner = int(claims["sub"])
+            with engine.connect() as db:
+                user = db.execute(
+                    text("SELECT id FROM users WHERE id = :id AND is_active"), {"id": owner}
+                ).first()
+                if user is None:
+                    return {"detail": "unauthorized"}, 401
+                total = db.execute(
+                    text("SELECT count(*) FROM items WHERE owner_id = :owner"), {"owner": owner}
+                ).scalar_one()
+                rows = db.execute(PAGE, {"owner": owner, "limit": limit, "offset": offset}).all()
+            page = [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in zip(COLUMNS, row)}
+                for row in rows
+            ]
+            return {"items": page, "total": total, "limit": limit, "offset": offset}
     """,
     "fastapi": """
-        from fastapi import FastAPI
+        import os
+
+        import jwt
+        from fastapi import FastAPI, Header, HTTPException
+        from sqlalchemy import text
+        from sqlalchemy.ext.asyncio import create_async_engine
 
         app = FastAPI()
+        url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+asyncpg://", 1)
+        engine = create_async_engine(url, pool_pre_ping=True)
+        COLUMNS = ("id", "title", "description", "owner_id", "created_at", "updated_at")
+        PAGE = text(
+            f"SELECT {', '.join(COLUMNS)} FROM items WHERE owner_id = :owner"
+            " ORDER BY id LIMIT :limit OFFSET :offset"
+        )
 
 
         @app.get("/health")
         async def health():
             return {"status": "ok"}
+
+
+        @app.get("/api/v1/items")
+        async def items(authorization: str = Header(""), limit: int = 20, offset: int = 0):
+            token = authorization.removeprefix("Bearer ")
+            try:
+                claims = jwt.decode(token, os.environ["SECRET_KEY"], algorithms=["HS256"])
+            except jwt.PyJWTError:
+                raise HTTPException(401)
+            owner = int(claims["sub"])
+            async with engine.connect() as db:
+                user = (
+                    await db.execute(
+                        text("SELECT id FROM users WHERE id = :id AND is_active"), {"id": owner}
+                    )
+                ).first()
+                if user is None:
+                    raise HTTPException(401)
+                total = (
+                    await db.execute(
+                        text("SELECT count(*) FROM items WHERE owner_id = :owner"),
+                        {"owner": owner},
+                    )
+                ).scalar_one()
+                rows = (
+                    await db.execute(PAGE, {"owner": owner, "limit": limit, "offset": offset})
+                ).all()
+            page = [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in zip(COLUMNS, row)}
+                for row in rows
+            ]
+            return {"items": page, "total": total, "limit": limit, "offset": offset}
     """,
 }
 
@@ -123,8 +251,9 @@ class Result:
     rss_start_mb: float
     rss_load_mb: float = 0.0
     loads: dict[str, Load] = field(default_factory=dict)
-    # The starter's /health req/s over the bare app's, round by round.
+    # The starter's req/s over the bare app's, round by round.
     health_ratios: list[float] = field(default_factory=list)
+    items_ratios: list[float] = field(default_factory=list)
 
 
 # ---- load generators -----------------------------------------------------------------------
@@ -427,6 +556,19 @@ def seed(server: harness.Server) -> dict[str, str]:
     return auth
 
 
+def same_page(starter_url: str, bare_url: str, auth: Mapping[str, str]) -> None:
+    """The bare app lists what the starter lists, for the same token: the same work."""
+    pages = []
+    for base in (starter_url, bare_url):
+        request = urllib.request.Request(base + ITEMS_PATH, headers=dict(auth))
+        page = harness.http_request(request, timeout=10).json()
+        if not isinstance(page, dict):
+            raise RuntimeError(f"{base}{ITEMS_PATH} answered {page!r:.300}")
+        pages.append(([item["id"] for item in page["items"]], page["total"]))
+    if pages[0] != pages[1]:
+        raise RuntimeError(f"the bare app lists {pages[1]}, the starter {pages[0]}")
+
+
 @dataclass
 class Target:
     result: Result
@@ -460,7 +602,14 @@ def bench_framework(
         (bare_dir / "bare.py").write_text(textwrap.dedent(BARE_APPS[framework]).lstrip())
         port = harness.free_port()
         bare_cmd = bare_command(framework, project, prod.venv, port, options.workers)
-        bare_env = harness.tool_env({"PORT": str(port), "PATH": env["PATH"]})
+        bare_env = harness.tool_env(
+            {
+                "PORT": str(port),
+                "PATH": env["PATH"],
+                "DATABASE_URL": database,
+                "SECRET_KEY": settings["SECRET_KEY"],
+            }
+        )
 
         with (
             serving(cmd, prod.app, env, scratch / f"{framework}.log") as (server, startup),
@@ -477,12 +626,14 @@ def bench_framework(
                 framework, "bare", shown, bare_startup, tree_rss_mb(bare_server.process.pid)
             )
             auth = seed(server)
+            same_page(server.base_url, bare_server.base_url, auth)
             # Both get the request an orchestrator's probe sends: straight to the container,
             # no proxy headers. The API call comes through the proxy, over HTTPS.
             targets = [
                 Target(starter, "/health", server.base_url + "/health", {}),
                 Target(bare, "/health", bare_server.base_url + "/health", {}),
                 Target(starter, "items", server.base_url + ITEMS_PATH, auth),
+                Target(bare, "items", bare_server.base_url + ITEMS_PATH, auth),
             ]
             ports = {urllib.parse.urlsplit(target.url).port or 80 for target in targets}
             for n in range(options.rounds):
@@ -495,6 +646,10 @@ def bench_framework(
             starter.health_ratios = [
                 ours.req_s / theirs.req_s
                 for ours, theirs in zip(targets[0].rounds, targets[1].rounds, strict=True)
+            ]
+            starter.items_ratios = [
+                ours.req_s / theirs.req_s
+                for ours, theirs in zip(targets[2].rounds, targets[3].rounds, strict=True)
             ]
             for target in targets:
                 # The middle round by throughput, with its own latencies.
@@ -574,6 +729,13 @@ def report(results: list[Result], options: Options) -> str:
         if r.health_ratios:
             each = ", ".join(f"{x:.0%}" for x in r.health_ratios)
             lines.append(f"{r.framework} /health starter/bare by round: {each}")
+    lines += ["", "Starter / bare on the authenticated items list (goal >= 80%):"]
+    for r in results:
+        if r.items_ratios:
+            each = ", ".join(f"{x:.0%}" for x in r.items_ratios)
+            lines.append(
+                f"{r.framework:<9} {statistics.median(r.items_ratios):>4.0%} (rounds: {each})"
+            )
     return "\n".join(lines)
 
 
