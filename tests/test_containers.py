@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,21 @@ def images(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Callable
     return image
 
 
+@contextmanager
+def data_volume(engine: Engine, container: str) -> Iterator[str]:
+    """A new, empty volume for the container of that name to mount on /data; the container
+    and the volume are gone afterwards, whatever happened."""
+    volume = f"{container}-data"
+    engine.remove(container)
+    engine("volume", "rm", "--force", volume, check=False)
+    engine("volume", "create", volume)
+    try:
+        yield volume
+    finally:
+        engine.remove(container)
+        engine("volume", "rm", "--force", volume, check=False)
+
+
 VARIANTS = container_variants()
 ON_POSTGRESQL = [v for v in VARIANTS if v.get("database") == "postgresql"]
 
@@ -103,7 +119,6 @@ def test_image_runs_as_built(
     record(record_property, imaged, "image-build", imaged.build_seconds)
     record_property("fwgen_figure", (imaged.variant.id, "image", f"{imaged.size / 1e6:.0f} MB"))
     name = f"fwgen-run-{imaged.variant.id}"
-    volume = f"{name}-data"
     # The environment compose gives the app (SECRET_KEY from the project's .env), with the
     # database a single container keeps: a SQLite file in a volume on /data.
     env = {
@@ -111,10 +126,7 @@ def test_image_runs_as_built(
         "DATABASE_URL": "sqlite:////data/app.sqlite3",
     }
     port = harness.free_port()
-    engine.remove(name)
-    engine("volume", "rm", "--force", volume, check=False)
-    engine("volume", "create", volume)
-    try:
+    with data_volume(engine, name) as volume:
         migrate = harness.compose_migrate_command(imaged.project)
         start = time.monotonic()
         engine("run", "--rm", "--volume", f"{volume}:/data", *env_args(env), imaged.tag, *migrate)
@@ -163,9 +175,6 @@ def test_image_runs_as_built(
             raise harness.CheckFailed(f"SIGTERM: stopped after {stopped:.1f}s with exit {code}")
         if "Traceback" in engine.logs(name):
             raise harness.CheckFailed(f"a traceback on the way out:\n{engine.logs(name)}")
-    finally:
-        engine.remove(name)
-        engine("volume", "rm", "--force", volume, check=False)
 
 
 @pytest.mark.parametrize("variant", ON_POSTGRESQL, ids=lambda v: v.id)
@@ -268,10 +277,6 @@ def test_image_runs_as_its_kubernetes_pod(
     env = manifests.environment(secrets)
     deployment, job = Pod.of(manifests.one("Deployment")), Pod.of(manifests.one("Job"))
     name = f"fwgen-pod-{imaged.variant.id}"
-    volume = f"{name}-data"
-    engine.remove(name)
-    engine("volume", "rm", "--force", volume, check=False)
-    engine("volume", "create", volume)
 
     def in_pod(
         pod: Pod, container: str, *extra: str, command: list[str] | None = None
@@ -281,7 +286,7 @@ def test_image_runs_as_its_kubernetes_pod(
         run = spec.get("command", []) if command is None else command
         return [*flags, *env_args(env), *extra, imaged.tag, *run]
 
-    try:
+    with data_volume(engine, name) as volume:
         wait = deployment.container("wait-for-migrations")
         check = shell_wait_check(wait["command"])
         before = engine.returncode(
@@ -311,6 +316,3 @@ def test_image_runs_as_its_kubernetes_pod(
                 raise harness.CheckFailed(f"GET {path} through the Ingress answered {page.status}")
         if errors := [line for line in engine.logs(name).splitlines() if _ERROR_LINE.search(line)]:
             raise harness.CheckFailed("the pod logged errors:\n" + "\n".join(errors[:10]))
-    finally:
-        engine.remove(name)
-        engine("volume", "rm", "--force", volume, check=False)
