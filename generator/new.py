@@ -175,6 +175,11 @@ def _project_answers(
         context = draft.context()
         template_default = str(questions.default_for(question, context))
         default = git_defaults.get(name) or template_default
+        if not questions.applies(question, context):
+            if name in preset and str(preset[name]) != template_default:
+                condition = str(question.when).strip("{} ")
+                raise UsageError(f"{name}={preset[name]} is only for projects where {condition}")
+            continue
         if name in preset:
             value = str(preset[name])
         elif request.interactive and not request.yes:

@@ -22,6 +22,7 @@ PROJECT_QUESTIONS = (
     "python_version",
     "license",
     "database",
+    "worker",
 )
 
 
@@ -34,6 +35,7 @@ class Question:
     choices: Mapping[str, Any]  # label -> value
     validator: str | None
     stored: bool  # False for computed values (`when: false`): never asked, never recorded
+    when: str | None = None  # a condition on earlier answers, for questions asked only then
 
     def values(self) -> list[str]:
         return [str(v) for v in self.choices.values()]
@@ -67,6 +69,7 @@ def _load(copier_yml: Path) -> dict[str, Question]:
             choices=raw_choices,
             validator=spec.get("validator"),
             stored=spec.get("when") is not False,
+            when=spec["when"] if isinstance(spec.get("when"), str) else None,
         )
     return found
 
@@ -78,6 +81,13 @@ def all_questions(template: Path) -> dict[str, Question]:
 def stored_names(template: Path) -> set[str]:
     """Answer names a user may set with --data or an answers file (not computed values)."""
     return {name for name, question in all_questions(template).items() if question.stored}
+
+
+def applies(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether Copier asks the question after these answers (its `when` holds)."""
+    if question.when is None:
+        return True
+    return render(question.when, answers).lower() not in ("", "false", "no", "0", "none")
 
 
 def default_for(question: Question, answers: Mapping[str, Any]) -> Any:

@@ -127,9 +127,12 @@ def test_every_answer_from_flags_and_data_needs_no_yes(runner: CliRunner, workdi
         "license=BSD-3-Clause",
         "--data",
         "database=postgresql",
+        "--data",
+        "worker=celery",
     )
     assert code == 0, out
     recorded = answers(workdir / "full")
+    assert recorded["worker"] == "celery"
     assert recorded["description"] == "Blog engine"
     assert recorded["python_version"] == "3.12"
     assert "BSD 3-Clause" in (workdir / "full" / "LICENSE").read_text()
@@ -428,3 +431,27 @@ def test_decision_record_says_which_answers_were_given(runner: CliRunner, workdi
     assert f"The team answered 1 of the {len(load().criteria)} questions" in record
     assert "| What are we building? | cms | the team |" in record
     assert "| Admin panel for non-developers | yes | implied by an answer |" in record
+
+
+def test_a_serverless_project_is_not_asked_for_a_worker(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(runner, "fn", "--framework", "flask", "--deploy", "serverless", "--yes")
+    assert code == 0, out
+    assert "worker" not in answers(workdir / "fn")
+    assert not (workdir / "fn" / "fn" / "jobs.py").exists()
+
+
+def test_a_worker_for_a_serverless_project_is_refused(runner: CliRunner, workdir: Path) -> None:
+    code, out = new(
+        runner,
+        "fn",
+        "--yes",
+        "--framework",
+        "flask",
+        "--deploy",
+        "serverless",
+        "--data",
+        "worker=celery",
+    )
+    assert code == 2, out
+    assert "worker=celery is only for projects where deploy != 'serverless'" in out
+    assert not (workdir / "fn").exists()

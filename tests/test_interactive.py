@@ -18,6 +18,7 @@ CRITERIA = [
 PROJECT = [
     *("--data", "description=x", "--data", "author_name=A", "--data", "author_email=a@b.co"),
     *("--data", "python_version=3.13", "--data", "license=MIT", "--data", "database=sqlite"),
+    *("--data", "worker=none"),
 ]
 
 
@@ -63,6 +64,7 @@ def test_asks_criteria_with_a_counter_recommends_then_asks_the_project(workdir: 
     term.choose("License", "Apache-2.0")
     term.prompt("Database for local development")
     term.press("enter")
+    term.choose("Background jobs", "celery")
     term.expect("nothing is written yet")
     summary = term.expect(r"(?s)kind .*?writes to +\S+").group(0)
     assert re.search(r"kind +ecommerce +given", summary)
@@ -78,6 +80,7 @@ def test_asks_criteria_with_a_counter_recommends_then_asks_the_project(workdir: 
     assert answers["scale"] == "medium"
     assert answers["admin"] is True
     assert answers["framework"] == "django"
+    assert answers["worker"] == "celery"
     assert answers["author_name"] == "Test Author"
     assert answers["author_email"] == "shop@example.com"
     assert "Apache License" in (workdir / "shop" / "LICENSE").read_text()
