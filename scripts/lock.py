@@ -39,13 +39,14 @@ RENDERED = ["*", "!pyproject.toml", "!uv.lock"]
 
 # The answers beyond the Python version that change a starter's dependencies, as the suffix
 # each adds to the lock key, in the order uv.lock.jinja joins them.
+WORKER = ("-worker", {"worker": "celery"})
 FEATURES: dict[str, list[tuple[str, dict[str, str]]]] = {
-    "django": [],
-    "flask": [("-admin", {"admin": "true"})],
-    "fastapi": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"})],
+    "django": [WORKER],
+    "flask": [("-admin", {"admin": "true"}), WORKER],
+    "fastapi": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"}), WORKER],
 }
 SERVERLESS = ("-serverless", {"deploy": "serverless"})
-PLAIN = {"kind": "web-app", "admin": "false", "deploy": "container"}
+PLAIN = {"kind": "web-app", "admin": "false", "deploy": "container", "worker": "none"}
 
 
 def _keys() -> dict[str, dict[str, str]]:
@@ -53,6 +54,8 @@ def _keys() -> dict[str, dict[str, str]]:
     for framework, features in FEATURES.items():
         for chosen in itertools.product((False, True), repeat=len(features) + 1):
             picked = [f for f, on in zip([*features, SERVERLESS], chosen, strict=True) if on]
+            if WORKER in picked and SERVERLESS in picked:
+                continue  # a serverless project has no worker (copier.yml)
             for python in ("3.12", "3.13"):
                 key = f"{framework}-py{python.replace('.', '')}" + "".join(s for s, _ in picked)
                 answers = {"framework": framework, "python_version": python, **PLAIN}

@@ -165,6 +165,37 @@ def redis_url() -> str:
     return url
 
 
+def redis_command(url: str, *args: str) -> bytes:
+    """One command to the Redis server of `url` (its database selected); the raw reply."""
+    parts = urllib.parse.urlsplit(url)
+    database = parts.path.strip("/") or "0"
+
+    def encoded(*words: str) -> bytes:
+        out = [f"*{len(words)}\r\n".encode()]
+        for word in words:
+            data = word.encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+        return b"".join(out)
+
+    with socket.create_connection((parts.hostname, parts.port or 6379), timeout=5) as sock:
+        sock.sendall(encoded("SELECT", database) + encoded(*args))
+        reply = b""
+        while reply.count(b"\r\n") < 2:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    return reply.split(b"\r\n")[1]
+
+
+def queued_jobs(url: str, queue: str) -> int:
+    """How many jobs wait in a Celery queue on Redis (a Redis list under the queue's name)."""
+    reply = redis_command(url, "LLEN", queue)
+    if not reply.startswith(b":"):
+        raise CheckFailed(f"LLEN {queue} answered {reply!r}")
+    return int(reply[1:])
+
+
 def fresh_database(admin_url: str, prefix: str) -> str:
     """Create an empty database and return its URL."""
     import psycopg
@@ -296,6 +327,10 @@ def makefile_recipe(project: Path, target: str) -> list[str]:
     if target not in recipes:
         raise CheckFailed(f"the Makefile has no {target} target")
     return recipes[target]
+
+
+def compose_services(project: Path) -> set[str]:
+    return set(yaml.safe_load((project / "compose.yaml").read_text())["services"])
 
 
 def compose_service(project: Path, name: str) -> dict[str, Any]:
@@ -927,6 +962,22 @@ class Production:
     def start(self, settings: Mapping[str, str], log: Path) -> Server:
         return Server.start(self.dockerfile.cmd, self.app, tool_env(self.env(settings)), log)
 
+    def start_service(
+        self, name: str, settings: Mapping[str, str], log: Path, tmp: Path | None = None
+    ) -> Server:
+        """A compose service of the project that answers no HTTP (a worker), as compose runs it:
+        its command in the image's environment with the app's settings. `tmp` stands in for the
+        container's own /tmp, where the command names files in it (this machine's /tmp is
+        shared by every project the harness runs)."""
+        command = compose_service(self.project, name)["command"]
+        argv = command if isinstance(command, list) else shlex.split(command)
+        if tmp is not None:
+            tmp.mkdir(exist_ok=True)
+            argv = [
+                f"{tmp}/{a.removeprefix('/tmp/')}" if a.startswith("/tmp/") else a for a in argv
+            ]
+        return Server.start(argv, self.app, tool_env(self.env(settings)), log, base_url="")
+
     def check(
         self, command: Sequence[str], settings: Mapping[str, str], stdin: str | None = None
     ) -> None:
@@ -980,6 +1031,17 @@ class Server(Site):
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-5000:]
+
+    def wait_for_output(self, text: str, timeout: float = 60) -> float:
+        """Poll the log until `text` appears; seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if text in self.output():
+                return time.monotonic() - start
+            if self.process.poll() is not None:
+                raise CheckFailed(f"exited with {self.process.returncode}:\n{self.output()}")
+            time.sleep(0.05)
+        raise CheckFailed(f"{text!r} not logged within {timeout}s:\n{self.output()}")
 
     def wait_healthy(self, timeout: float = 60) -> float:
         """Poll /health until it answers 200; return seconds to first 200."""

@@ -11,8 +11,10 @@ import importlib.util
 import json
 import secrets
 import threading
+import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -127,6 +129,39 @@ def email_verified_by_its_link(server: harness.Server, box: Any) -> None:
     done = browser.submit(link, page.body)
     if done.status != 200 or verified() is not True:
         raise harness.CheckFailed(f"the page's button answered {done.status}: {done.body[:300]!r}")
+
+
+def mail_waits_for_the_worker(
+    server: harness.Server,
+    box: Any,
+    queued: Callable[[], int],
+    start_worker: Callable[[], harness.Server],
+) -> harness.Server:
+    """With a worker, the app only queues mail: a registration's verification mail waits in
+    Redis, unsent, until the worker starts; then the worker delivers it. The worker, running."""
+    account = harness.register(server)
+    assert account is not None
+    email = account[0]
+    deadline = time.monotonic() + 10
+    while queued() < 1:
+        if time.monotonic() > deadline:
+            raise harness.CheckFailed("registering queued no job in Redis within 10 s")
+        time.sleep(0.05)
+    if box.to(email):
+        raise harness.CheckFailed("the app sent the mail itself: it was to wait for the worker")
+    worker = start_worker()
+    try:
+        link = str(link_in(box.wait_for(email, VERIFY_MAIL, timeout=60)))
+        worker.wait_for_output("email.send[", timeout=10)
+        token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
+        if token in worker.output() or urllib.parse.quote(token) in worker.output():
+            raise harness.CheckFailed(
+                "the worker logged the mail's link, which signs its reader in"
+            )
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
 
 
 def one_reset_winner(server: harness.Server, box: Any, racers: int = 6) -> None:

@@ -24,7 +24,11 @@ COMMON_OPTIONS: dict[str, tuple[str, ...]] = {
     "admin": ("false", "true"),
     # beginner makes the lean starter: fewer tests, plain type checking, no coverage gate.
     "experience": ("intermediate", "beginner"),
+    # celery adds the worker and the scheduler, with Redis as the queue.
+    "worker": ("none", "celery"),
 }
+# Answers copier.yml never combines: a serverless project has no worker.
+EXCLUDED = ({("deploy", "serverless"), ("worker", "celery")},)
 # How a variant's id spells an answer ("" leaves a default out); other values as they are.
 ID_LABELS = {
     ("admin", "false"): "",
@@ -34,6 +38,7 @@ ID_LABELS = {
     ("deploy", "serverless"): "lambda",
     ("experience", "intermediate"): "",
     ("experience", "beginner"): "lean",
+    ("worker", "none"): "",
 }
 # The most projects one CI run checks in full; beyond it the matrix is reduced pairwise.
 MAX_PROJECTS = int(os.environ.get("FWGEN_MATRIX_MAX", "24"))
@@ -158,25 +163,29 @@ class Variant:
         return args
 
 
+def _possible(row: dict[str, str]) -> bool:
+    return not any(excluded <= set(row.items()) for excluded in EXCLUDED)
+
+
 def _full(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
     names = sorted(options)
-    return [
+    rows = (
         dict(zip(names, values, strict=True))
         for values in itertools.product(*(options[n] for n in names))
-    ]
+    )
+    return [row for row in rows if _possible(row)]
 
 
 def _pairwise(options: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
     """A greedy covering set: every pair of option values appears in some row."""
     names = sorted(options)
+    candidates = _full(options)
     needed = {
-        ((a, va), (b, vb))
+        ((a, row[a]), (b, row[b]))
+        for row in candidates
         for a, b in itertools.combinations(names, 2)
-        for va in options[a]
-        for vb in options[b]
     }
     rows: list[dict[str, str]] = []
-    candidates = _full(options)
     while needed:
         best = max(
             candidates,

@@ -20,8 +20,13 @@ COMPOSE_ONLY = {"SECURE_SSL_REDIRECT"}
 SECRET_NAMES = {"SECRET_KEY", "DATABASE_URL", "EMAIL_URL"}
 
 
-# Each starter with its defaults, and FastAPI's realtime kind, whose pods also need Redis.
-PROJECTS = [*({"framework": f} for f in FRAMEWORKS), {"framework": "fastapi", "kind": "realtime"}]
+# Each starter with its defaults, and FastAPI's realtime kind, whose pods also need Redis, and
+# with the worker, whose Deployments join the web one.
+PROJECTS = [
+    *({"framework": f} for f in FRAMEWORKS),
+    {"framework": "fastapi", "kind": "realtime"},
+    {"framework": "django", "worker": "celery"},
+]
 
 
 @pytest.fixture(scope="module", params=PROJECTS, ids=lambda a: "-".join(a.values()))
@@ -36,8 +41,9 @@ def test_manifests_render_and_validate(project: Path, tmp_path: Path) -> None:
     manifests = Manifests.render(project)
     manifests.validate(tmp_path)
     kinds = sorted(r["kind"] for r in manifests.resources)
+    workers = ["Deployment"] * 2 if "worker" in harness.compose_services(project) else []
     assert kinds == [
-        "ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job",
+        "ConfigMap", "Deployment", *workers, "HorizontalPodAutoscaler", "Ingress", "Job",
         "PodDisruptionBudget", "Service",
     ]  # fmt: skip
 
@@ -46,7 +52,7 @@ def test_every_pod_runs_as_the_image_user_read_only_with_limits(project: Path) -
     manifests = Manifests.render(project)
     dockerfile = (project / "Dockerfile").read_text()
     assert "USER 10001:10001" in dockerfile
-    for workload in (manifests.one("Deployment"), manifests.one("Job")):
+    for workload in (r for r in manifests.resources if r["kind"] in ("Deployment", "Job")):
         pod = Pod.of(workload)
         context = pod.spec["securityContext"]
         assert context["runAsNonRoot"] is True and context["runAsUser"] == 10001
@@ -64,7 +70,7 @@ def test_every_pod_runs_as_the_image_user_read_only_with_limits(project: Path) -
 
 def test_the_web_pod_is_probed_and_reached_where_the_app_listens(project: Path) -> None:
     manifests = Manifests.render(project)
-    deployment = manifests.one("Deployment")
+    deployment = manifests.one("Deployment", "demo")
     pod = Pod.of(deployment)
     web = pod.container("web")
     assert web["livenessProbe"]["httpGet"]["path"] == "/health"
@@ -90,12 +96,12 @@ def test_migrations_run_once_before_the_new_version_serves(project: Path) -> Non
     manifests = Manifests.render(project)
     job = Pod.of(manifests.one("Job")).container("migrate")
     assert job["command"] == harness.compose_migrate_command(project)
-    wait = Pod.of(manifests.one("Deployment")).container("wait-for-migrations")
+    wait = Pod.of(manifests.one("Deployment", "demo")).container("wait-for-migrations")
     assert wait["command"][:2] == ["sh", "-c"] and wait["command"][2].startswith("until ")
     assert (
         wait["image"]
         == job["image"]
-        == Pod.of(manifests.one("Deployment")).container("web")["image"]
+        == Pod.of(manifests.one("Deployment", "demo")).container("web")["image"]
     )
 
 
@@ -111,10 +117,30 @@ def test_settings_have_the_names_compose_and_env_example_use(project: Path) -> N
     assert config | secrets <= known, (config | secrets) - known
     compose = set(harness.compose_service(project, "app")["environment"])
     assert compose - COMPOSE_ONLY <= config | secrets
-    pod = Pod.of(manifests.one("Deployment"))
+    pod = Pod.of(manifests.one("Deployment", "demo"))
     for container in [*pod.spec["initContainers"], *pod.spec["containers"]]:
         sources = container["envFrom"]
         assert sources == [
             {"configMapRef": {"name": manifests.one("ConfigMap")["metadata"]["name"]}},
             {"secretRef": {"name": secret["metadata"]["name"]}},
         ]
+
+
+def test_the_worker_and_scheduler_run_what_compose_runs(project: Path) -> None:
+    if "worker" not in harness.compose_services(project):
+        pytest.skip("a project without the worker option")
+    manifests = Manifests.render(project)
+    for name in ("worker", "beat"):
+        deployment = manifests.one("Deployment", f"demo-{name}")
+        pod = Pod.of(deployment)
+        assert pod.container(name)["command"] == harness.compose_service(project, name)["command"]
+        assert pod.container("wait-for-migrations")
+    beat = manifests.one("Deployment", "demo-beat")["spec"]
+    # Two schedulers would queue every job twice, even for a moment during an update.
+    assert beat["replicas"] == 1 and beat["strategy"] == {"type": "Recreate"}
+    targets = {
+        r["spec"]["scaleTargetRef"]["name"]
+        for r in manifests.resources
+        if r["kind"] == "HorizontalPodAutoscaler"
+    }
+    assert targets == {"demo"}

@@ -24,7 +24,7 @@ LOCK_NEUTRAL = {"project_name", "project_slug", "dist_name", "description", "aut
 LOCK_NEUTRAL |= {"author_email", "license"}
 LOCK_NEUTRAL |= {"lean"}  # mypy and coverage settings only
 # What the lock key (uv.lock.jinja, lock.LOCKS) is made of.
-LOCK_KEY = {"framework", "python_version", "realtime", "deploy", "admin"}
+LOCK_KEY = {"framework", "python_version", "realtime", "deploy", "admin", "celery"}
 
 
 @pytest.fixture(autouse=True)

@@ -210,6 +210,7 @@ def test_production_as_compose_runs_it(
             server.stop()
             raise
     record_property("fwgen_check", (built.variant.id, "first-200", round(startup, 2)))
+    workers: list[harness.Server] = []
     try:
         with timed(record_property, built, "probes"):
             harness.probes(server)
@@ -227,6 +228,9 @@ def test_production_as_compose_runs_it(
             contract.client_scenario(server, client, admin)
         with timed(record_property, built, "admin"):
             harness.admin_site(server, has_admin, starter.admin_login, starter.admin_lists, admin)
+        if "worker" in harness.compose_services(built.project):
+            with timed(record_property, built, "worker"):
+                workers = jobs_done_by_the_worker(built, production, server, settings, smtp[1])
         with timed(record_property, built, "email"):
             mail.password_reset_by_email(server, smtp[1])
             mail.email_verified_by_its_link(server, smtp[1])
@@ -259,6 +263,38 @@ def test_production_as_compose_runs_it(
         stray.unlink()
         with timed(record_property, built, "sigterm"):
             server.stop_cleanly()
+            for worker in workers:
+                worker.stop_cleanly()
+
+
+def jobs_done_by_the_worker(
+    built: Built,
+    production: harness.Production,
+    server: harness.Server,
+    settings: dict[str, str],
+    box: Any,
+) -> list[harness.Server]:
+    """compose's worker and scheduler, on the same settings as the app: mail the app queued
+    waits for the worker and is then delivered by it; the scheduler starts and keeps running."""
+    queue = built.variant.slug  # jobs.py's task_default_queue: the project's own
+    worker = mail.mail_waits_for_the_worker(
+        server,
+        box,
+        queued=lambda: harness.queued_jobs(settings["REDIS_URL"], queue),
+        start_worker=lambda: production.start_service(
+            "worker", settings, built.scratch / "worker.log"
+        ),
+    )
+    beat = production.start_service(
+        "beat", settings, built.scratch / "beat.log", tmp=built.scratch / "beat-tmp"
+    )
+    try:
+        beat.wait_for_output("beat: Starting", timeout=60)
+    except BaseException:
+        beat.stop()
+        worker.stop()
+        raise
+    return [worker, beat]
 
 
 def test_production_behind_a_tls_proxy(
