@@ -36,9 +36,14 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def create_engine(database_url: str, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
+    """An engine whose pool (PostgreSQL's: SQLite keeps its own) holds `pool_size` connections
+    and opens `max_overflow` more under load."""
+    sizes = {"pool_size": pool_size, "max_overflow": max_overflow}
     # pool_pre_ping drops connections the database closed while they sat idle in the pool.
-    return create_async_engine(database_url, pool_pre_ping=True)
+    return create_async_engine(
+        database_url, pool_pre_ping=True, **(sizes if database_url.startswith("postgresql") else {})
+    )
 
 
 async def get_engine(request: Request) -> AsyncEngine:
