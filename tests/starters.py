@@ -228,11 +228,16 @@ def container_variants() -> list[Variant]:
     """One image per framework and database. Python alternates (SQLite on 3.12, PostgreSQL on
     3.13), so both base images are built; among a starter's own options the last value is
     taken (FastAPI's realtime kind: the app with the WebSocket), with the admin site, whose
-    assets the image must serve."""
+    assets the image must serve; the PostgreSQL ones have the worker, so compose brings up
+    its worker and scheduler too."""
     chosen = []
     for name, starter in STARTERS.items():
-        for database, python in (("sqlite", "3.12"), ("postgresql", "3.13")):
+        for database, python, worker in (
+            ("sqlite", "3.12", "none"),
+            ("postgresql", "3.13", "celery"),
+        ):
             answers = {"database": database, "python_version": python, "admin": "true"}
+            answers |= {"worker": worker}
             answers |= {option: values[-1] for option, values in starter.options.items()}
             chosen.append(Variant(name, tuple(sorted(answers.items()))))
     return chosen

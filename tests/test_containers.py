@@ -218,6 +218,15 @@ def test_compose_stack_as_written(
                 harness.events_cross_processes(site, site, path)
                 if "REDIS_URL is not set" in stack.logs("app"):
                     raise harness.CheckFailed("compose's app runs without its Redis")
+            if "worker" in stack.services:
+                # The registration queued its mail; .env sets no EMAIL_URL, so the worker's job
+                # logs that it sent nothing, and succeeds.
+                def mailed() -> bool:
+                    log = engine.logs(stack.container("worker"))
+                    return re.search(r"Task email\.send\[[^]]+\] succeeded", log) is not None
+
+                wait_for("compose's worker doing the registration's mail job", mailed, 60)
+                wait_for("compose's scheduler", lambda: "beat: Starting" in stack.logs("beat"), 60)
         finally:
             stack.down()
         if leftovers := stack.leftovers():
