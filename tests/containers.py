@@ -152,12 +152,20 @@ def answers_200(url: str, headers: Mapping[str, str] | None = None) -> bool:
 
 # ---- stand-ins for images this machine cannot pull -----------------------------------------
 
+# The official image's redis-server runs with protected mode off (so other containers on the
+# network reach it, whatever command compose gives) and in /data: so does the stand-in's.
 REDIS_STAND_IN = """\
 FROM {base}
-COPY bin/ /usr/local/bin/
+COPY bin/ /opt/redis/bin/
 COPY lib/ /opt/redis/lib/
 ENV LD_LIBRARY_PATH=/opt/redis/lib
-CMD ["redis-server", "--protected-mode", "no"]
+RUN printf '#!/bin/sh\\nexec /opt/redis/bin/redis-server "$@" --protected-mode no\\n' \\
+        > /usr/local/bin/redis-server \\
+    && chmod +x /usr/local/bin/redis-server \\
+    && ln -s /opt/redis/bin/redis-cli /usr/local/bin/redis-cli \\
+    && mkdir /data
+WORKDIR /data
+CMD ["redis-server"]
 """
 
 

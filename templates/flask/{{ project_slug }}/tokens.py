@@ -125,7 +125,11 @@ def _unauthorized(message: str) -> Response:
 
 @jwt.user_lookup_loader
 def _load_user(_header: dict[str, Any], claims: dict[str, Any]) -> User | None:
-    """The token's user, unless their password changed since it was issued."""
+    return user_for_claims(claims)
+
+
+def user_for_claims(claims: dict[str, Any]) -> User | None:
+    """The token's active user, unless their password changed since it was issued."""
     subject = str(claims.get("sub", ""))
     user = db.session.get(User, int(subject)) if subject.isdigit() else None
     if user is None or not user.is_active:
