@@ -42,7 +42,7 @@ RENDERED = ["*", "!pyproject.toml", "!uv.lock"]
 WORKER = ("-worker", {"worker": "celery"})
 FEATURES: dict[str, list[tuple[str, dict[str, str]]]] = {
     "django": [WORKER],
-    "flask": [("-admin", {"admin": "true"}), WORKER],
+    "flask": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"}), WORKER],
     "fastapi": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"}), WORKER],
 }
 SERVERLESS = ("-serverless", {"deploy": "serverless"})

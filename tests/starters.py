@@ -96,6 +96,8 @@ STARTERS = {
     "flask": Starter(
         "flask",
         lambda project, slug: [project / slug / "config.py", project / "gunicorn.conf.py"],
+        # kind=realtime adds the WebSocket feed (flask-sock): both variants are proven.
+        options={"kind": ("web-app", "realtime")},
         pages=("/", "/login", "/register", "/redoc"),
         login_page="/login",
         login_forms=("/login",),

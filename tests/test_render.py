@@ -193,10 +193,12 @@ def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework:
     """A long project name lands inside imports, dotted paths and argument lists: the first
     commit must still pass its own `ruff check` and `ruff format --check`."""
     name = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
-    # With every option that adds code, so the name lands in all of it.
-    options = {"admin": True, "deploy": "serverless", "kind": "realtime"}
-    project = render(copie, project_name=name, framework=framework, **options)
-    ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
-    for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        done = subprocess.run([*ruff, *args], cwd=project, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
+    # With every option that adds code, so the name lands in all of it (a worker and the
+    # serverless entry point exclude each other: one render each).
+    options = {"admin": True, "kind": "realtime"}
+    for deployed in ({"deploy": "serverless"}, {"worker": "celery"}):
+        project = render(copie, project_name=name, framework=framework, **options, **deployed)
+        ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
+        for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+            done = subprocess.run([*ruff, *args], cwd=project, capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout + done.stderr
