@@ -92,7 +92,7 @@ def test_every_framework_has_a_starter_declaration() -> None:
 
 
 def test_the_full_matrix_runs_when_it_fits() -> None:
-    projects, note = matrix(limit=200)
+    projects, note = matrix(limit=240)
     assert note is None
     # database x Python x deploy x admin x experience x worker, less the 16 serverless projects
     # with a worker; the realtime kind doubles Flask's and FastAPI's 48.

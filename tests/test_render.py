@@ -100,6 +100,11 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "PASSWORD_RESET_TTL",
         "EMAIL_VERIFICATION_TTL",
         "EMAIL_VERIFICATION_GRACE",
+        *(
+            ["DATABASE_CONN_MAX_AGE"]
+            if framework == "django"
+            else ["DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW"]
+        ),
     }
     assert "SECRET_KEY=change-me" in text
 
@@ -145,9 +150,10 @@ def test_python_version_reaches_the_image_and_the_project(copie: Any) -> None:
 def test_readme_lists_the_websocket_only_where_the_app_has_one(copie: Any, framework: str) -> None:
     project = render(copie, framework=framework, kind="realtime")
     readme = (project / "README.md").read_text()
-    has_socket = framework == "fastapi"
+    has_socket = framework != "django"
     assert ("`WS /api/v1/ws/items" in readme) == has_socket
-    assert (project / "app" / "api" / "v1" / "ws.py").is_file() == has_socket
+    module = {"fastapi": "app/api/v1/ws.py", "flask": "demo/ws.py", "django": "demo/ws.py"}
+    assert (project / module[framework]).is_file() == has_socket
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
