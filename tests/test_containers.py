@@ -332,3 +332,22 @@ def test_image_runs_as_its_kubernetes_pod(
                 raise harness.CheckFailed(f"GET {path} through the Ingress answered {page.status}")
         if errors := [line for line in engine.logs(name).splitlines() if _ERROR_LINE.search(line)]:
             raise harness.CheckFailed("the pod logged errors:\n" + "\n".join(errors[:10]))
+        # The worker's and the scheduler's pods, where the project has them: they start under
+        # the same constraints (with no Redis beside them their broker is in memory).
+        for component, started in (("worker", ". email.send"), ("beat", "beat: Starting")):
+            deployed = f"{imaged.project.name}-{component}"
+            if not any(r["metadata"]["name"] == deployed for r in manifests.resources):
+                continue
+            pod, running = Pod.of(manifests.one("Deployment", deployed)), f"{name}-{component}"
+            engine("run", "--detach", "--name", running, *in_pod(pod, component))
+            try:
+                wait_for(
+                    f"the {component} pod", lambda r=running, s=started: s in engine.logs(r), 60
+                )
+                state = engine("inspect", "--format", "{{.State.Running}}", running).strip()
+                if state != "true" or _ERROR_LINE.search(engine.logs(running)):
+                    raise harness.CheckFailed(
+                        f"the {component} pod failed:\n{engine.logs(running)}"
+                    )
+            finally:
+                engine.remove(running)
