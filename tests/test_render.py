@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import subprocess
 import sys
@@ -198,11 +199,14 @@ def test_security_doc_names_only_tests_that_exist(copie: Any, framework: str, ki
 def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework: str) -> None:
     """A long project name lands inside imports, dotted paths and argument lists: the first
     commit must still pass its own `ruff check` and `ruff format --check`."""
-    name = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
+    longest = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
     # With every option that adds code, so the name lands in all of it (a worker and the
-    # serverless entry point exclude each other: one render each).
+    # serverless entry point exclude each other: one render each). "zulu" sorts after
+    # `config` and `tests`, which the package's imports sit beside.
     options = {"admin": True, "kind": "realtime"}
-    for deployed in ({"deploy": "serverless"}, {"worker": "celery"}):
+    for name, deployed in itertools.product(
+        (longest, "zulu"), ({"deploy": "serverless"}, {"worker": "celery"})
+    ):
         project = render(copie, project_name=name, framework=framework, **options, **deployed)
         ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
         for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
