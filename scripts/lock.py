@@ -5,7 +5,7 @@
     python scripts/lock.py --check      # exit 1, naming them, when a lock no longer fits
 
 `fwgen new` never runs a resolver: the template carries one lock per set of answers that
-changes a starter's dependencies (framework, Python version, FastAPI's realtime extras, the
+changes a starter's dependencies (framework, Python version, the realtime extras, the
 admin site, the serverless adapter), in `templates/_shared/locks/<key>.lock`, with the
 project's own name left as `{{ dist_name }}`.
 `templates/_shared/uv.lock.jinja` picks the file by the same key. The harness installs every
@@ -41,7 +41,7 @@ RENDERED = ["*", "!pyproject.toml", "!uv.lock"]
 # each adds to the lock key, in the order uv.lock.jinja joins them.
 WORKER = ("-worker", {"worker": "celery"})
 FEATURES: dict[str, list[tuple[str, dict[str, str]]]] = {
-    "django": [WORKER],
+    "django": [("-realtime", {"kind": "realtime"}), WORKER],
     "flask": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"}), WORKER],
     "fastapi": [("-realtime", {"kind": "realtime"}), ("-admin", {"admin": "true"}), WORKER],
 }

@@ -80,6 +80,8 @@ STARTERS = {
             *sorted(project.glob("config/settings/*.py")),
             project / "gunicorn.conf.py",
         ],
+        # kind=realtime adds the WebSocket feed (Channels, served as ASGI): both are proven.
+        options={"kind": ("web-app", "realtime")},
         production_checks=(
             ("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         ),

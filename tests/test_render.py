@@ -149,12 +149,16 @@ def test_python_version_reaches_the_image_and_the_project(copie: Any) -> None:
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_readme_lists_the_websocket_only_where_the_app_has_one(copie: Any, framework: str) -> None:
-    project = render(copie, framework=framework, kind="realtime")
-    readme = (project / "README.md").read_text()
-    has_socket = framework != "django"
-    assert ("`WS /api/v1/ws/items" in readme) == has_socket
-    module = {"fastapi": "app/api/v1/ws.py", "flask": "demo/ws.py", "django": "demo/ws.py"}
-    assert (project / module[framework]).is_file() == has_socket
+    module = {
+        "fastapi": "app/api/v1/ws.py",
+        "flask": "demo/ws.py",
+        "django": "demo/items/consumers.py",
+    }
+    for kind, has_socket in (("realtime", True), ("web-app", False)):
+        project = render(copie, framework=framework, kind=kind)
+        readme = (project / "README.md").read_text()
+        assert ("`WS /api/v1/ws/items" in readme) == has_socket
+        assert (project / module[framework]).is_file() == has_socket
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
