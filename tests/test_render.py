@@ -101,6 +101,9 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "PASSWORD_RESET_TTL",
         "EMAIL_VERIFICATION_TTL",
         "EMAIL_VERIFICATION_GRACE",
+        "SENTRY_DSN",
+        "SENTRY_ENVIRONMENT",
+        "SENTRY_RELEASE",
         *(
             ["DATABASE_CONN_MAX_AGE"]
             if framework == "django"
