@@ -247,6 +247,7 @@ async def test_bad_access_tokens_get_401(
     response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["detail"] == "Invalid token"
 
 
 async def test_a_forged_token_with_the_real_key_works(

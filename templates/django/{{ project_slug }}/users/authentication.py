@@ -2,6 +2,8 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.crypto import constant_time_compare
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
@@ -14,6 +16,14 @@ def password_fingerprint(user: AbstractBaseUser) -> str:
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Token] | None:  # type: ignore[override]
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            # simplejwt's detail is a dict of diagnostics, which check failed and how; a client
+            # gets the one sentence the other starters give.
+            raise AuthenticationFailed("Invalid token", code="token_not_valid") from None
+
     # simplejwt annotates get_user with a TypeVar bound to nothing in its arguments; with the
     # project's own User model (not TokenUser) it returns an AbstractBaseUser.
     def get_user(self, validated_token: Token) -> AbstractBaseUser:  # type: ignore[override]

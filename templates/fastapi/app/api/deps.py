@@ -49,7 +49,7 @@ async def get_client_address(request: Request) -> str | None:
 ClientAddressDep = Annotated[str | None, Depends(get_client_address)]
 
 
-def credentials_error(detail: str = "Could not validate credentials") -> HTTPException:
+def credentials_error(detail: str = "Invalid token") -> HTTPException:
     return HTTPException(
         status_code=status.HTTP_401_UNAUTHORIZED,
         detail=detail,
