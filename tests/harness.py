@@ -1107,6 +1107,62 @@ def probes(server: Server) -> None:
     pages(server, ["/docs"])
 
 
+MetricSamples = dict[str, list[tuple[dict[str, str], float]]]
+ITEM_ROUTE = "/api/v1/items/{item_id}"
+
+
+def scrape(url: str) -> MetricSamples:
+    """A Prometheus scrape of `url`, parsed by prometheus_client's own parser."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    answer = http_get(url)
+    if answer.status != 200:
+        raise CheckFailed(f"GET {url} answered {answer.status}: {answer.body[:300]!r}")
+    samples: MetricSamples = {}
+    for family in text_string_to_metric_families(answer.body.decode()):
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append((sample.labels, sample.value))
+    return samples
+
+
+def _counted(samples: MetricSamples, route: str, status: int) -> float:
+    wanted = {"method": "GET", "route": route, "status": str(status)}
+    return sum(v for labels, v in samples.get("http_requests_total", []) if labels == wanted)
+
+
+def metrics_add_up(
+    server: Server, metrics_url: str, queue: str | None = None, requests: int = 40
+) -> None:
+    """The production server's metrics, from their own port: what its worker processes
+    answered adds up, under route templates, and the app's own port does not serve them."""
+    if (public := server.get("/metrics").status) != 404:
+        raise CheckFailed(f"GET /metrics on the app's port answered {public}, not 404")
+    before = _counted(scrape(metrics_url), ITEM_ROUTE, 401)
+    paths = [f"/api/v1/items/{n}" for n in range(1, requests + 1)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda path: server.get(path).status, paths))
+    if set(statuses) != {401}:
+        raise CheckFailed(f"unauthenticated item reads answered {sorted(set(statuses))}")
+    # An ASGI server can send the answer before the middleware counts it: poll, briefly.
+    deadline = time.monotonic() + 5
+    while True:
+        samples = scrape(metrics_url)
+        counted = _counted(samples, ITEM_ROUTE, 401) - before
+        if counted == requests or time.monotonic() > deadline:
+            break
+    if counted != requests:
+        raise CheckFailed(f"{requests} requests over the workers, {counted:g} in the metrics")
+    routes = {labels["route"] for labels, _ in samples["http_requests_total"]}
+    if raw := sorted(route for route in routes if "/items/1" in route):
+        raise CheckFailed(f"metrics labelled by raw path: {raw[:3]}")
+    if not any(labels.get("state") == "open" for labels, _ in samples.get("db_connections", [])):
+        raise CheckFailed("no db_connections figures in the metrics")
+    if queue is not None:
+        queued = [v for labels, v in samples.get("jobs_queued", []) if labels["queue"] == queue]
+        if not queued or samples.get("jobs_broker_up", [({}, 0.0)])[0][1] != 1:
+            raise CheckFailed(f"no depth of the job queue {queue!r} in the metrics")
+
+
 _LOCAL_ASSET = re.compile(r"""(?:href|src)=["'](/[^"'?#]+\.(?:css|js))(?:[?#][^"']*)?["']""")
 
 

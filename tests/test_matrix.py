@@ -202,6 +202,7 @@ def test_production_as_compose_runs_it(
     multi-process, and the mail server and site address a deployment sets in `.env`
     (EMAIL_URL, PUBLIC_URL)."""
     port = harness.free_port()
+    metrics_port = harness.free_port()
     compose = harness.compose_environment(built.project, "app")
     settings = {
         **compose,
@@ -211,6 +212,8 @@ def test_production_as_compose_runs_it(
         "WEB_CONCURRENCY": "2",
         "EMAIL_URL": smtp[0],
         "PUBLIC_URL": f"http://localhost:{port}",
+        # As the Kubernetes manifests set it; compose leaves metrics off.
+        "METRICS_PORT": str(metrics_port),
     }
     assert harness.compose_published_port(built.project, "app") == 8000
     record_property(
@@ -234,6 +237,12 @@ def test_production_as_compose_runs_it(
     record_property("fwgen_check", (built.variant.id, "first-200", round(startup, 2)))
     workers: list[harness.Server] = []
     try:
+        with timed(record_property, built, "metrics"):
+            # First, so the requests it counts are the only ones on the item route.
+            queue = (
+                built.variant.slug if "worker" in harness.compose_services(built.project) else None
+            )
+            harness.metrics_add_up(server, f"http://127.0.0.1:{metrics_port}/metrics", queue)
         with timed(record_property, built, "probes"):
             harness.probes(server)
             harness.pages(server, built.variant.pages)

@@ -104,6 +104,7 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "SENTRY_DSN",
         "SENTRY_ENVIRONMENT",
         "SENTRY_RELEASE",
+        "METRICS_PORT",
         *(
             ["DATABASE_CONN_MAX_AGE"]
             if framework == "django"
