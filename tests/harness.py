@@ -1107,6 +1107,62 @@ def probes(server: Server) -> None:
     pages(server, ["/docs"])
 
 
+@dataclass
+class OtlpReceiver:
+    """A collector's OTLP/HTTP endpoint on loopback, keeping each export posted to it."""
+
+    url: str
+    exports: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def otlp_receiver() -> Iterator[OtlpReceiver]:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    exports: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            exports.append((self.path, self.headers.get("Content-Type", ""), body))
+            # An empty ExportTraceServiceResponse: everything accepted.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield OtlpReceiver(f"http://127.0.0.1:{server.server_port}", exports)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def traces_exported(receiver: OtlpReceiver, service: str, timeout: float = 20) -> None:
+    """The server sent its spans over OTLP: requests and their queries, under its service name.
+
+    The body is protobuf, whose strings are plain UTF-8 bytes: the names are found in it as is.
+    """
+    wanted = [f"{service}".encode(), b"http", b"db.statement"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        bodies = [body for path, kind, body in receiver.exports if path == "/v1/traces"]
+        if bodies and all(any(w in body for body in bodies) for w in wanted):
+            kinds = {kind for path, kind, _ in receiver.exports}
+            if kinds != {"application/x-protobuf"}:
+                raise CheckFailed(f"OTLP exports sent as {sorted(kinds)}")
+            return
+        time.sleep(0.2)
+    seen = [(path, len(body)) for path, _, body in receiver.exports]
+    raise CheckFailed(f"no spans of {service} with HTTP and database attributes over OTLP: {seen}")
+
+
 MetricSamples = dict[str, list[tuple[dict[str, str], float]]]
 ITEM_ROUTE = "/api/v1/items/{item_id}"
 

@@ -188,11 +188,19 @@ def test_secrets_stay_out_of_git(built: Built) -> None:
     harness.secrets_stay_private(built.project)
 
 
+@pytest.fixture
+def collector() -> Iterator[harness.OtlpReceiver]:
+    """Where a deployment's OpenTelemetry collector would take traces: a real OTLP endpoint."""
+    with harness.otlp_receiver() as receiver:
+        yield receiver
+
+
 def test_production_as_compose_runs_it(
     built: Built,
     production: harness.Production,
     postgres: str,
     smtp: tuple[str, Any],
+    collector: harness.OtlpReceiver,
     record_property: Recorder,
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
@@ -200,7 +208,8 @@ def test_production_as_compose_runs_it(
     `docker compose up` serves it. What differs: the local database and Redis servers, a free
     port in place of the one compose publishes, two workers, so every starter runs
     multi-process, and the mail server and site address a deployment sets in `.env`
-    (EMAIL_URL, PUBLIC_URL)."""
+    (EMAIL_URL, PUBLIC_URL), and what a deployment with Prometheus and an OpenTelemetry
+    collector sets (METRICS_PORT, OTEL_EXPORTER_OTLP_ENDPOINT)."""
     port = harness.free_port()
     metrics_port = harness.free_port()
     compose = harness.compose_environment(built.project, "app")
@@ -214,6 +223,8 @@ def test_production_as_compose_runs_it(
         "PUBLIC_URL": f"http://localhost:{port}",
         # As the Kubernetes manifests set it; compose leaves metrics off.
         "METRICS_PORT": str(metrics_port),
+        # Traces to a collector, as a deployment that has one sets it.
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
     }
     assert harness.compose_published_port(built.project, "app") == 8000
     record_property(
@@ -288,6 +299,8 @@ def test_production_as_compose_runs_it(
             harness.throttles_password_guessing(server)
             for form in dict.fromkeys([*starter.login_forms, *admin_pages]):
                 harness.login_form_is_throttled(server, form)
+        with timed(record_property, built, "traces"):
+            harness.traces_exported(collector, built.variant.slug.replace("_", "-"))
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:

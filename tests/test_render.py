@@ -105,6 +105,8 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "SENTRY_ENVIRONMENT",
         "SENTRY_RELEASE",
         "METRICS_PORT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_SERVICE_NAME",
         *(
             ["DATABASE_CONN_MAX_AGE"]
             if framework == "django"
