@@ -1144,12 +1144,15 @@ def otlp_receiver() -> Iterator[OtlpReceiver]:
         server.server_close()
 
 
-def traces_exported(receiver: OtlpReceiver, service: str, timeout: float = 20) -> None:
-    """The server sent its spans over OTLP: requests and their queries, under its service name.
+def traces_exported(
+    receiver: OtlpReceiver, service: str, jobs: bool = False, timeout: float = 20
+) -> None:
+    """The server sent its spans over OTLP: requests and their queries, under its service name,
+    and with `jobs`, the worker the jobs it ran (Celery's `run/<task>` spans).
 
     The body is protobuf, whose strings are plain UTF-8 bytes: the names are found in it as is.
     """
-    wanted = [f"{service}".encode(), b"http", b"db.statement"]
+    wanted = [service.encode(), b"http", b"db.statement", *([b"run/"] if jobs else [])]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         bodies = [body for path, kind, body in receiver.exports if path == "/v1/traces"]
@@ -2011,15 +2014,27 @@ def behind_tls_proxy(server: Server, redirects: bool) -> None:
             raise CheckFailed(f"the probe {path} answered {probe.status} over plain HTTP")
 
 
-def refuses_placeholder_secret(prod: Production, settings: Mapping[str, str], log: Path) -> None:
-    """Production must exit non-zero, without serving, when SECRET_KEY is the placeholder."""
-    server = prod.start({**settings, "SECRET_KEY": "change-me"}, log)
+def refuses_to_start(prod: Production, settings: Mapping[str, str], log: Path, why: str) -> str:
+    """Production must exit non-zero, without serving, naming the setting `why`; its output."""
+    server = prod.start(settings, log)
     try:
         code = server.process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         server.stop()
-        raise CheckFailed("production started with the placeholder SECRET_KEY") from None
+        raise CheckFailed(f"production started with a bad {why}") from None
     if code == 0:
-        raise CheckFailed("production exited 0 with the placeholder SECRET_KEY")
-    if "SECRET_KEY" not in server.output():
+        raise CheckFailed(f"production exited 0 with a bad {why}")
+    if why not in server.output():
         raise CheckFailed(f"the refusal does not say why:\n{server.output()}")
+    return server.output()
+
+
+def refuses_placeholder_secret(prod: Production, settings: Mapping[str, str], log: Path) -> None:
+    refuses_to_start(prod, {**settings, "SECRET_KEY": "change-me"}, log, "SECRET_KEY")
+
+
+def refuses_a_bad_metrics_port(prod: Production, settings: Mapping[str, str], log: Path) -> None:
+    """A METRICS_PORT that is not a port number stops the server in one line, no traceback."""
+    output = refuses_to_start(prod, {**settings, "METRICS_PORT": "9464x"}, log, "METRICS_PORT")
+    if "Traceback" in output:
+        raise CheckFailed(f"a bad METRICS_PORT ends in a traceback:\n{output}")

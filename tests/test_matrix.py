@@ -300,7 +300,8 @@ def test_production_as_compose_runs_it(
             for form in dict.fromkeys([*starter.login_forms, *admin_pages]):
                 harness.login_form_is_throttled(server, form)
         with timed(record_property, built, "traces"):
-            harness.traces_exported(collector, built.variant.slug.replace("_", "-"))
+            service = built.variant.slug.replace("_", "-")
+            harness.traces_exported(collector, service, jobs=bool(workers))
         with timed(record_property, built, "schemathesis"):
             harness.schemathesis(server, built.scratch)
     finally:
@@ -369,9 +370,7 @@ def test_production_behind_a_tls_proxy(
             server.stop_cleanly()
 
 
-def test_production_refuses_the_placeholder_secret(
-    built: Built, production: harness.Production
-) -> None:
+def test_production_refuses_bad_settings(built: Built, production: harness.Production) -> None:
     settings = {
         "DATABASE_URL": f"sqlite:///{built.scratch}/refuse.sqlite3",
         "DEBUG": "false",
@@ -379,6 +378,8 @@ def test_production_refuses_the_placeholder_secret(
         "PORT": str(harness.free_port()),
     }
     harness.refuses_placeholder_secret(production, settings, built.scratch / "refuse.log")
+    valid = {**settings, "SECRET_KEY": harness.secrets.token_urlsafe(50)}
+    harness.refuses_a_bad_metrics_port(production, valid, built.scratch / "refuse-metrics.log")
 
 
 REALTIME = [v for v in variants() if dict(v.answers).get("kind") == "realtime"]
