@@ -210,12 +210,15 @@ def test_the_longest_name_allowed_lints_and_formats_clean(copie: Any, framework:
     """A long project name lands inside imports, dotted paths and argument lists: the first
     commit must still pass its own `ruff check` and `ruff format --check`."""
     longest = ("a-name-as-long-as-fwgen-allows-" + "x" * MAX_LENGTH)[:MAX_LENGTH]
+    # A name of middling length catches a line that only just overflows, which the formatter
+    # wraps (the longest name makes it too long to fit either way, and it is left alone).
+    middling = "a-project-name-of-middling-length-xyz"
     # With every option that adds code, so the name lands in all of it (a worker and the
     # serverless entry point exclude each other: one render each). "zulu" sorts after
     # `config` and `tests`, which the package's imports sit beside.
     options = {"admin": True, "kind": "realtime"}
     for name, deployed in itertools.product(
-        (longest, "zulu"), ({"deploy": "serverless"}, {"worker": "celery"})
+        (longest, middling, "zulu"), ({"deploy": "serverless"}, {"worker": "celery"})
     ):
         project = render(copie, project_name=name, framework=framework, **options, **deployed)
         ruff = [sys.executable, "-m", "ruff"]  # one of fwgen's development dependencies
