@@ -2014,23 +2014,26 @@ def behind_tls_proxy(server: Server, redirects: bool) -> None:
             raise CheckFailed(f"the probe {path} answered {probe.status} over plain HTTP")
 
 
-def refuses_to_start(prod: Production, settings: Mapping[str, str], log: Path, why: str) -> str:
+def refuses_to_start(
+    prod: Production, settings: Mapping[str, str], log: Path, why: str, bad: str = "a bad"
+) -> str:
     """Production must exit non-zero, without serving, naming the setting `why`; its output."""
     server = prod.start(settings, log)
     try:
         code = server.process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         server.stop()
-        raise CheckFailed(f"production started with a bad {why}") from None
+        raise CheckFailed(f"production started with {bad} {why}") from None
     if code == 0:
-        raise CheckFailed(f"production exited 0 with a bad {why}")
+        raise CheckFailed(f"production exited 0 with {bad} {why}")
     if why not in server.output():
         raise CheckFailed(f"the refusal does not say why:\n{server.output()}")
     return server.output()
 
 
 def refuses_placeholder_secret(prod: Production, settings: Mapping[str, str], log: Path) -> None:
-    refuses_to_start(prod, {**settings, "SECRET_KEY": "change-me"}, log, "SECRET_KEY")
+    placeholder = {**settings, "SECRET_KEY": "change-me"}
+    refuses_to_start(prod, placeholder, log, "SECRET_KEY", bad="the placeholder")
 
 
 def refuses_a_bad_metrics_port(prod: Production, settings: Mapping[str, str], log: Path) -> None:
