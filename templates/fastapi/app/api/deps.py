@@ -40,8 +40,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_client_address(request: Request) -> str | None:
-    # Not request.client alone: the server takes proxy headers from anyone, and with a
-    # X-Forwarded-For that is its leftmost entry, which the client wrote.
+    # The rule the other starters follow: the server has already taken the client from a
+    # trusted proxy's X-Forwarded-For, so this finds the peer not a proxy and keeps it.
     peer = request.client.host if request.client else None
     return throttle.client_address(request.headers.get("x-forwarded-for"), peer)
 
