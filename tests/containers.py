@@ -9,6 +9,7 @@ locally sets `never` and reaches no registry.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -20,9 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from harness import CheckFailed, compose_environment, compose_service, http_get, machine_lock
+from harness import (
+    COMPOSE_FILES,
+    CheckFailed,
+    compose_document,
+    compose_environment,
+    compose_service,
+    dotenv,
+    http_get,
+    interpolate,
+    machine_lock,
+)
 
 ENGINES = ("docker", "podman")
 # Podman without systemd complains on stderr about healthcheck timers it cannot add.
@@ -74,10 +83,11 @@ class Engine:
             return -1
         return done.returncode
 
-    def build(self, context: Path, tag: str, log: Path) -> float:
-        """Build the Dockerfile in `context` as `tag`; the seconds it took. The output (which
-        says what ran and what came from the cache) goes to `log`."""
-        args = ["build", "--tag", tag]
+    def build(self, context: Path, tag: str, log: Path, target: str | None = None) -> float:
+        """Build the Dockerfile in `context` (its stage `target`, else the last) as `tag`; the
+        seconds it took. The output (which says what ran and what came from the cache) goes to
+        `log`."""
+        args = ["build", "--tag", tag, *(["--target", target] if target else [])]
         if self.name == "podman":
             # The OCI image format has no HEALTHCHECK; Docker's keeps it.
             args += [
@@ -129,8 +139,12 @@ class Engine:
         return done.stdout + done.stderr
 
     def remove(self, *containers: str) -> None:
-        if containers:
-            self("rm", "--force", *containers, check=False)
+        """Remove these containers, running or not; names that do not exist are skipped (one
+        missing name would make the engine keep all the others)."""
+        existing = set(self("ps", "--all", "--format", "{{.Names}}").split())
+        present = [name for name in containers if name in existing]
+        if present:
+            self("rm", "--force", *present, check=False)
 
 
 def wait_for(what: str, ready: Callable[[], bool], timeout: float) -> float:
@@ -169,26 +183,81 @@ CMD ["redis-server"]
 """
 
 
-def redis_stand_in(engine: Engine, image: str, base: str, scratch: Path) -> None:
-    """`image` (a Redis image compose names), made from this machine's own redis-server and
-    redis-cli and their libraries on a local base image, when the engine may not pull."""
+# The official image's layout: the Caddyfile in /etc/caddy, certificates under /data.
+CADDY_STAND_IN = """\
+FROM {base}
+COPY bin/ /usr/bin/
+COPY lib/ /opt/caddy/lib/
+ENV LD_LIBRARY_PATH=/opt/caddy/lib XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data
+RUN mkdir -p /etc/caddy /config /data
+EXPOSE 80 443
+WORKDIR /srv
+CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
+"""
+# Mailpit's SMTP side: a server on 1025 that accepts every message and prints it (aiosmtpd's
+# Debugging handler), so the container's log shows what the app sent. No web inbox on 8025.
+MAILPIT_STAND_IN = """\
+FROM {base}
+COPY site/ /opt/mailpit/
+ENV PYTHONPATH=/opt/mailpit PYTHONUNBUFFERED=1
+EXPOSE 1025
+# As PID 1, Python ignores SIGTERM; SIGINT ends it at once, as SIGTERM ends Mailpit.
+STOPSIGNAL SIGINT
+CMD ["python3", "-m", "aiosmtpd", "--nosetuid", "--listen", "0.0.0.0:1025", \
+     "--class", "aiosmtpd.handlers.Debugging"]
+"""
+
+
+def _programs(*names: str) -> Callable[[Path], None]:
+    """Copy this machine's programs, and the libraries they link beyond libc, into bin/ and lib/."""
+
+    def copy(context: Path) -> None:
+        (context / "bin").mkdir(parents=True, exist_ok=True)
+        (context / "lib").mkdir(exist_ok=True)
+        for program in names:
+            path = shutil.which(program)
+            if path is None:
+                raise CheckFailed(f"{program} is not installed: no stand-in without it")
+            shutil.copy(Path(path).resolve(), context / "bin" / program)
+            ldd = subprocess.run(["ldd", path], capture_output=True, text=True, check=True)
+            for library in re.findall(r"=> (/\S+)", ldd.stdout):
+                if not Path(library).name.startswith(("libc.so", "libm.so", "ld-linux")):
+                    shutil.copy(Path(library).resolve(), context / "lib" / Path(library).name)
+
+    return copy
+
+
+def _packages(*names: str) -> Callable[[Path], None]:
+    """Copy pure-Python packages the tests have installed into site/."""
+
+    def copy(context: Path) -> None:
+        for name in names:
+            package = Path(importlib.import_module(name).__file__ or "").parent
+            shutil.copytree(package, context / "site" / name, dirs_exist_ok=True)
+
+    return copy
+
+
+STAND_INS = {
+    "redis": (_programs("redis-server", "redis-cli"), REDIS_STAND_IN),
+    "caddy": (_programs("caddy"), CADDY_STAND_IN),
+    "mailpit": (_packages("aiosmtpd", "public", "attr", "attrs"), MAILPIT_STAND_IN),
+}
+
+
+def stand_in(engine: Engine, image: str, base: str, scratch: Path) -> None:
+    """`image` (a Redis, Caddy or Mailpit image compose names), made from what this machine
+    has on a local base image, when the engine may not pull."""
     if os.environ.get("FWGEN_CONTAINER_PULL") != "never":
         return
     if engine.returncode("image", "exists", image) == 0:
         return
-    context = scratch / "redis-stand-in"
-    (context / "bin").mkdir(parents=True, exist_ok=True)
-    (context / "lib").mkdir(exist_ok=True)
-    for program in ("redis-server", "redis-cli"):
-        path = shutil.which(program)
-        if path is None:
-            raise CheckFailed(f"{program} is not installed: no stand-in for {image}")
-        shutil.copy(Path(path).resolve(), context / "bin" / program)
-        linked = subprocess.run(["ldd", path], capture_output=True, text=True, check=True).stdout
-        for library in re.findall(r"=> (/\S+)", linked):
-            if not Path(library).name.startswith(("libc.so", "libm.so", "ld-linux")):
-                shutil.copy(Path(library).resolve(), context / "lib" / Path(library).name)
-    (context / "Containerfile").write_text(REDIS_STAND_IN.format(base=base))
+    kind = image.rsplit("/", 1)[-1].split(":")[0]
+    prepare, containerfile = STAND_INS[kind]
+    context = scratch / f"{kind}-stand-in"
+    context.mkdir(parents=True, exist_ok=True)
+    prepare(context)
+    (context / "Containerfile").write_text(containerfile.format(base=base))
     with machine_lock("image-build"):
         engine("build", "--pull=never", "--tag", image, "--file", str(context / "Containerfile"),
                str(context), timeout=300)  # fmt: skip
@@ -219,27 +288,38 @@ class Stack:
     order, each `depends_on` condition waited for (healthy, completed successfully). Services
     that `build:` run `image`, built beforehand from the same directory."""
 
-    def __init__(self, engine: Engine, project: Path, image: str) -> None:
+    def __init__(
+        self, engine: Engine, project: Path, image: str, files: Sequence[str] = COMPOSE_FILES
+    ) -> None:
         self.engine, self.project, self.image = engine, project, image
         self.name = project.name.lower()
-        document = yaml.safe_load((project / "compose.yaml").read_text())
+        document = compose_document(project, files)
         self.volumes = list(document.get("volumes") or {})
+        self.networks: dict[str, dict[str, Any]] = {
+            "default": {},
+            **{name: spec or {} for name, spec in (document.get("networks") or {}).items()},
+        }
         self.services = {
-            name: Service(name, compose_service(project, name), compose_environment(project, name))
+            name: Service(
+                name,
+                compose_service(project, name, files),
+                compose_environment(project, name, files),
+            )
             for name in document["services"]
         }
 
     def container(self, service: str) -> str:
         return f"{self.name}-{service}-1"
 
-    @property
-    def network(self) -> str:
-        return f"{self.name}_default"
+    def network(self, name: str = "default") -> str:
+        return f"{self.name}_{name}"
 
     def volume(self, name: str) -> str:
         return f"{self.name}_{name}"
 
-    def order(self) -> list[Service]:
+    def order(self, only: Sequence[str] = ()) -> list[Service]:
+        """The services to start, each after what it depends on: all, or `only` those named
+        and their dependencies, as `up SERVICE...` does."""
         done: list[str] = []
 
         def visit(name: str, path: tuple[str, ...]) -> None:
@@ -251,22 +331,29 @@ class Stack:
                 visit(dependency, (*path, name))
             done.append(name)
 
-        for name in self.services:
+        for name in only or self.services:
             visit(name, ())
         return [self.services[name] for name in done]
 
     def _run_args(self, service: Service) -> list[str]:
         spec = service.spec
-        args = ["--name", self.container(service.name), "--network", self.network]
-        args += ["--network-alias", service.name]
+        args = ["--name", self.container(service.name), "--network-alias", service.name]
+        networks = spec.get("networks") or ["default"]
+        for network in networks:
+            args += ["--network", self.network(network)]
+            address = networks[network].get("ipv4_address") if isinstance(networks, dict) else None
+            args += ["--ip", address] if address else []
         for key, value in service.environment.items():
             args += ["--env", f"{key}={value}"]
         for port in spec.get("ports", []):
-            args += ["--publish", str(port)]
+            args += ["--publish", interpolate(str(port), dotenv(self.project / ".env"))]
         for mount in spec.get("volumes", []):
             source, _, target = str(mount).partition(":")
-            named = source in self.volumes
-            args += ["--volume", f"{self.volume(source) if named else source}:{target}"]
+            if source in self.volumes:
+                source = self.volume(source)
+            elif source.startswith("."):  # a bind mount, relative to the compose file
+                source = str((self.project / source).resolve())
+            args += ["--volume", f"{source}:{target}"]
         image = self.image if "build" in spec else spec["image"]
         args.append(image)
         command = spec.get("command")
@@ -274,9 +361,15 @@ class Stack:
             args += command if isinstance(command, list) else ["sh", "-c", command]
         return args
 
-    def up(self) -> dict[str, float]:
-        """Start every service in order, waiting for each condition; seconds per service."""
-        self.engine("network", "create", self.network, check=False)
+    def up(self, only: Sequence[str] = ()) -> dict[str, float]:
+        """Start the services (all, or `only` those and their dependencies) in order, waiting
+        for each condition; seconds per service."""
+        for name, spec in self.networks.items():
+            options = []
+            for config in (spec.get("ipam") or {}).get("config", []):
+                options.append(f"--subnet={config['subnet']}")
+                options += [f"--ip-range={config['ip_range']}"] if "ip_range" in config else []
+            self.engine("network", "create", *options, self.network(name), check=False)
         for name in self.volumes:
             self.engine("volume", "create", self.volume(name), check=False)
         timings: dict[str, float] = {}
@@ -285,7 +378,7 @@ class Stack:
             for service in self.services.values()
             for dependency, condition in service.depends_on.items()
         }
-        for service in self.order():
+        for service in self.order(only):
             start = time.monotonic()
             container = self.container(service.name)
             existing = self.engine("ps", "--all", "--quiet", "--filter", f"name=^{container}$")
@@ -319,7 +412,8 @@ class Stack:
     def down(self) -> None:
         """`down -v`: the containers, the network and the named volumes go."""
         self.engine.remove(*(self.container(name) for name in self.services))
-        self.engine("network", "rm", self.network, check=False)
+        for name in self.networks:
+            self.engine("network", "rm", self.network(name), check=False)
         for name in self.volumes:
             self.engine("volume", "rm", "--force", self.volume(name), check=False)
 

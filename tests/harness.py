@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import hashlib
 import html
+import http.client
 import itertools
 import json
 import os
@@ -23,6 +24,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -333,10 +335,38 @@ def compose_services(project: Path) -> set[str]:
     return set(yaml.safe_load((project / "compose.yaml").read_text())["services"])
 
 
-def compose_service(project: Path, name: str) -> dict[str, Any]:
-    """One service of the project's compose.yaml, with YAML anchors merged as compose does."""
-    compose = yaml.safe_load((project / "compose.yaml").read_text())
-    service: dict[str, Any] = compose["services"][name]
+COMPOSE_FILES = ("compose.yaml",)
+# `make dev-stack`'s files: the development stack is the second laid over the first.
+DEV_COMPOSE_FILES = ("compose.yaml", "compose.dev.yaml")
+
+
+def compose_document(project: Path, files: Sequence[str] = COMPOSE_FILES) -> dict[str, Any]:
+    """The project's compose files merged as `docker compose -f ... -f ...` merges them, YAML
+    anchors included: a later file's service keys replace the earlier's, except `ports` and
+    `volumes`, which add up, and `environment`, merged by name."""
+    merged: dict[str, Any] = {"services": {}}
+    for name in files:
+        document = yaml.safe_load((project / name).read_text())
+        for key, value in document.items():
+            if key != "services":
+                merged[key] = {**merged.get(key, {}), **(value or {})}
+        for service, spec in document["services"].items():
+            into = merged["services"].setdefault(service, {})
+            for key, value in spec.items():
+                if key in ("ports", "volumes"):
+                    into[key] = [*into.get(key, []), *value]
+                elif key == "environment" and isinstance(value, dict):
+                    into[key] = {**into.get(key, {}), **value}
+                else:
+                    into[key] = value
+    return merged
+
+
+def compose_service(
+    project: Path, name: str, files: Sequence[str] = COMPOSE_FILES
+) -> dict[str, Any]:
+    """One service of the project's compose files, merged as compose merges them."""
+    service: dict[str, Any] = compose_document(project, files)["services"][name]
     return service
 
 
@@ -716,10 +746,12 @@ def interpolate(value: str, variables: Mapping[str, str]) -> str:
     return _INTERPOLATION.sub(one, value)
 
 
-def compose_environment(project: Path, service: str) -> dict[str, str]:
+def compose_environment(
+    project: Path, service: str, files: Sequence[str] = COMPOSE_FILES
+) -> dict[str, str]:
     """The environment compose gives `service`: its env_file(s), then its `environment`, with
     `${...}` filled from the project's `.env` as compose does (and nothing else)."""
-    spec = compose_service(project, service)
+    spec = compose_service(project, service, files)
     variables = dotenv(project / ".env")
     env: dict[str, str] = {}
     files = spec.get("env_file") or []
@@ -734,14 +766,6 @@ def compose_environment(project: Path, service: str) -> dict[str, str]:
     return env
 
 
-def compose_published_port(project: Path, service: str) -> int:
-    """The container port compose publishes for `service` (the app's PORT inside)."""
-    ports = compose_service(project, service).get("ports") or []
-    if len(ports) != 1:
-        raise CheckFailed(f"compose's {service} should publish one port, not {ports}")
-    return int(str(ports[0]).rsplit(":", 1)[-1])
-
-
 def websocket_exists(base_url: str, path: str) -> bool:
     """Whether a WebSocket handshake on `path` reaches a route (anything but a 404)."""
     parts = urllib.parse.urlsplit(base_url)
@@ -750,7 +774,7 @@ def websocket_exists(base_url: str, path: str) -> bool:
         f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
-    with socket.create_connection((parts.hostname, parts.port or 80), timeout=10) as sock:
+    with open_socket(base_url) as sock:
         sock.sendall(request.encode())
         status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode(errors="replace")
     return status_line.split()[1:2] != ["404"]
@@ -856,6 +880,13 @@ def secrets_stay_private(project: Path) -> None:
 # ---- production ----------------------------------------------------------------------------
 
 
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether anything accepts connections on `port`."""
+    with socket.socket() as sock:
+        sock.settimeout(2)
+        return sock.connect_ex((host, port)) == 0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -888,14 +919,33 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_NOT_FOLLOWING = urllib.request.build_opener(_NoRedirects)
+# HTTPS requests verify the certificate as a browser does: against the system's authorities and
+# those a stack under test made itself (`trust_authority`), never skipping the check.
+TLS = ssl.create_default_context()
+_FOLLOWING = urllib.request.build_opener(urllib.request.HTTPSHandler(context=TLS))
+_NOT_FOLLOWING = urllib.request.build_opener(_NoRedirects, urllib.request.HTTPSHandler(context=TLS))
+
+
+def trust_authority(pem: str) -> None:
+    """Trust certificates signed by this root (a local proxy's own authority), as a developer
+    does once by adding it to the system's store."""
+    TLS.load_verify_locations(cadata=pem)
+
+
+def open_socket(base_url: str, timeout: float = 10) -> socket.socket:
+    """A connection to the app at `base_url`, over TLS for https://."""
+    parts = urllib.parse.urlsplit(base_url)
+    secure = parts.scheme == "https"
+    address = (parts.hostname or "localhost", parts.port or (443 if secure else 80))
+    sock = socket.create_connection(address, timeout)
+    return TLS.wrap_socket(sock, server_hostname=address[0]) if secure else sock
 
 
 def http_request(
     request: urllib.request.Request, timeout: float, *, follow_redirects: bool = True
 ) -> Response:
-    """Send to the app on loopback; an HTTP error status is an answer, not an exception."""
-    opener = urllib.request.urlopen if follow_redirects else _NOT_FOLLOWING.open
+    """Send to the app; an HTTP error status is an answer, not an exception."""
+    opener = _FOLLOWING.open if follow_redirects else _NOT_FOLLOWING.open
     try:
         with opener(request, timeout=timeout) as answer:
             return Response(answer.status, _lower(answer.headers.items()), answer.read())
@@ -1651,7 +1701,7 @@ class WebSocketClient:
 
     def __init__(self, base_url: str, path: str) -> None:
         parts = urllib.parse.urlsplit(base_url)
-        self.sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=10)
+        self.sock = open_socket(base_url)
         key = base64.b64encode(secrets.token_bytes(16)).decode()
         self.sock.sendall(
             f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
@@ -1698,7 +1748,7 @@ class WebSocketClient:
             return first & 0x0F, self._read(size)
         except TimeoutError:
             return None
-        except (EOFError, ConnectionError):
+        except (EOFError, ConnectionError, ssl.SSLError):
             return 8, b""
 
     def close(self) -> None:
@@ -2008,10 +2058,80 @@ def behind_tls_proxy(server: Server, redirects: bool) -> None:
         raise CheckFailed(f"plain HTTP was not redirected to https://: {plain.status} {location}")
     if not redirects and plain.status != 200:
         raise CheckFailed(f"GET /docs over plain HTTP answered {plain.status}")
+    if redirects:
+        # From an address that is not the proxy's, the header is the client's word: still HTTP.
+        forged = _send_from(
+            UNTRUSTED_PEER, "GET", server.base_url + "/docs", {"X-Forwarded-Proto": "https"}
+        )
+        if forged != 301:
+            raise CheckFailed(f"X-Forwarded-Proto from a peer not the proxy answered {forged}")
     for path in ("/health", "/ready"):
         probe = server.get(path, headers={"X-Forwarded-Proto": "http"})
         if probe.status != 200:
             raise CheckFailed(f"the probe {path} answered {probe.status} over plain HTTP")
+
+
+def through_the_tls_proxy(domain: str) -> None:
+    """The production stack as a browser meets it: http:// answered by one redirect to the same
+    page on https://, which answers with a certificate the system trusts, and HSTS once."""
+    plain = http_request(
+        urllib.request.Request(f"http://{domain}/docs"), timeout=10, follow_redirects=False
+    )
+    location = plain.headers.get("location")
+    if plain.status not in (301, 308) or location != f"https://{domain}/docs":
+        raise CheckFailed(f"http://{domain}/docs answered {plain.status} to {location}")
+    try:
+        with _NOT_FOLLOWING.open(f"https://{domain}/docs", timeout=10) as answer:
+            status, hsts = answer.status, answer.headers.get_all("Strict-Transport-Security")
+    except urllib.error.HTTPError as err:
+        raise CheckFailed(f"https://{domain}/docs answered {err.code}, not 200") from None
+    if status != 200 or len(hsts or []) != 1 or "max-age=" not in (hsts or [""])[0]:
+        raise CheckFailed(f"https://{domain}/docs answered {status} with HSTS {hsts}: once")
+
+
+PASSWORD_RESET_PATH = "/api/v1/auth/password-reset"
+# A loopback address outside the servers' default FORWARDED_ALLOW_IPS (127.0.0.1, ::1).
+UNTRUSTED_PEER = "127.0.0.2"
+# Reset requests one address may send in the throttle's window (the starters' VERIFICATIONS).
+RESETS_PER_ADDRESS = 20
+
+
+def forged_forwarding_is_ignored(base_url: str, source: str | None = None) -> None:
+    """Reset requests for new emails, each naming another client in X-Forwarded-For: from a
+    peer that is not the app's proxy (`source`, a local address the app does not trust), or
+    through the proxy, which replaces the header, they come from one client and are throttled
+    once it has sent its share."""
+    statuses: list[int] = []
+    for n in range(1, RESETS_PER_ADDRESS + 2):
+        body = json.dumps({"email": f"forged-{secrets.token_hex(6)}@example.com"}).encode()
+        headers = {"Content-Type": "application/json", "X-Forwarded-For": f"198.51.100.{n}"}
+        statuses.append(_send_from(source, "POST", base_url + PASSWORD_RESET_PATH, headers, body))
+        if statuses[-1] != 202:
+            break
+    if statuses[-1] != 429:
+        raise CheckFailed(
+            f"{len(statuses)} reset requests, each naming another client in X-Forwarded-For, "
+            f"answered {statuses}: the app took a client's word for its address"
+        )
+
+
+def _send_from(
+    source: str | None, method: str, url: str, headers: dict[str, str], body: bytes | None = None
+) -> int:
+    """A request from the local address `source` (any, when None), redirects not followed;
+    the status."""
+    if source is None:
+        request = urllib.request.Request(url, body, headers, method=method)
+        return http_request(request, timeout=10, follow_redirects=False).status
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "localhost", parts.port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        connection.request(method, parts.path, body, headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def refuses_to_start(

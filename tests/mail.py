@@ -22,7 +22,7 @@ from typing import Any
 import harness
 
 MAILBOX_SOURCE = Path(__file__).resolve().parents[1] / "templates" / "_shared" / "mailbox.py.jinja"
-RESET_PATH = "/api/v1/auth/password-reset"
+RESET_PATH = harness.PASSWORD_RESET_PATH
 CONFIRM_PATH = "/api/v1/auth/password-reset/confirm"
 RESET_MAIL = "Reset your password"
 VERIFY_MAIL = "Verify your email address"
@@ -47,7 +47,7 @@ html_of = mailbox.html_of
 
 def ask_for_reset(server: harness.Server, email: str) -> harness.Response:
     # With a host the sender chose (allowed, and not PUBLIC_URL's): the link must still come
-    # from PUBLIC_URL, never from a request's host (Flask's ProxyFix reads this header).
+    # from PUBLIC_URL, never from a request's host or the X-Forwarded-Host a client sends.
     headers = {"Content-Type": "application/json", "X-Forwarded-Host": "127.0.0.1"}
     body = json.dumps({"email": email}).encode()
     request = urllib.request.Request(server.base_url + RESET_PATH, body, headers, method="POST")

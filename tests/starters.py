@@ -71,6 +71,9 @@ class Starter:
     # The starter's own command creating an administrator, from (slug, email, password):
     # its arguments, extra environment, and standard input.
     superuser: Callable[[str, str, str], Command] = lambda slug, email, password: ((), {}, None)
+    # A developer's edit, as (file, from slug; text; its replacement): /health then says
+    # "unavailable" (with 200), which a reloading development server serves at once.
+    health_edit: tuple[Callable[[str], str], str, str] = (lambda slug: "", "", "")
 
 
 STARTERS = {
@@ -94,6 +97,11 @@ STARTERS = {
             {"DJANGO_SUPERUSER_PASSWORD": password},
             None,
         ),
+        health_edit=(
+            lambda slug: f"{slug}/core/views.py",
+            'JsonResponse({"status": "ok"})',
+            'JsonResponse({"status": "unavailable"})',
+        ),
     ),
     "flask": Starter(
         "flask",
@@ -110,6 +118,11 @@ STARTERS = {
             {},
             None,
         ),
+        health_edit=(
+            lambda slug: f"{slug}/health.py",
+            'jsonify(status="ok")',
+            'jsonify(status="unavailable")',
+        ),
     ),
     "fastapi": Starter(
         "fastapi",
@@ -123,6 +136,11 @@ STARTERS = {
             ("python", "-m", "app.cli", "create-superuser", "--email", email, "--password-stdin"),
             {},
             password + "\n",
+        ),
+        health_edit=(
+            lambda slug: "app/api/health.py",
+            'Health(status="ok")',
+            'Health(status="unavailable")',
         ),
     ),
 }

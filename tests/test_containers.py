@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from containers import Engine, Stack, answers_200, redis_stand_in, wait_for
+from containers import Engine, Stack, answers_200, stand_in, wait_for
 
 from generator.cli import cli
 
 import harness
 from pods import Manifests, Pod, shell_wait_check
-from starters import Variant, container_variants
+from starters import STARTERS, Variant, container_variants
 
 pytestmark = pytest.mark.slow
 
@@ -185,22 +185,39 @@ def test_compose_stack_as_written(
     record_property: Recorder,
 ) -> None:
     """`docker compose up` right after `fwgen new`: the database, the migrations once, then the
-    app on http://localhost:8000 with the pages a user opens. A second `up` runs the
-    migrations again without losing data; `down -v` leaves nothing behind. This machine's own
-    PostgreSQL holds 5432, as a developer's may: the stack must not need it."""
+    app behind its TLS proxy on https://localhost with the pages a user opens, the proxy's
+    certificate trusted as docs/operations.md says. http:// is redirected once, HSTS sent once,
+    the app's own port is not published, and a client cannot choose its address: not through
+    the proxy, nor from another container beside the app. A second `up` runs the migrations
+    again without losing data; `down -v` leaves nothing behind. This machine's own PostgreSQL
+    holds 5432, as a developer's may: the stack must not need it."""
     imaged = images(variant)
     stack = Stack(engine, imaged.project, image=imaged.tag)
-    if "redis" in stack.services:
-        python = f"python:{variant.get('python_version')}-slim"
-        redis_stand_in(engine, stack.services["redis"].spec["image"], python, imaged.scratch)
-    base = "http://localhost:8000"
-    with harness.machine_lock("port-8000"):
+    python = f"python:{variant.get('python_version')}-slim"
+    for service in ("redis", "proxy"):
+        if service in stack.services:
+            stand_in(engine, stack.services[service].spec["image"], python, imaged.scratch)
+    domain = harness.dotenv(imaged.project / ".env").get("DOMAIN", "localhost")
+    base = f"https://{domain}"
+    with harness.machine_lock("ports-80-443"):
         stack.down()
         try:
             start = time.monotonic()
             timings = stack.up()
-            wait_for("the app answering on :8000", lambda: answers_200(base + "/health"), 90)
+            proxy = stack.container("proxy")
+
+            def authority_made() -> bool:
+                return engine.returncode("exec", proxy, "test", "-s", CADDY_ROOT) == 0
+
+            wait_for("the proxy's certificate authority", authority_made, 60)
+            harness.trust_authority(engine("exec", proxy, "cat", CADDY_ROOT))
+            wait_for(f"the app answering on {base}", lambda: answers_200(base + "/health"), 90)
             record(record_property, imaged, "compose-first-200", time.monotonic() - start)
+            harness.through_the_tls_proxy(domain)
+            if harness.port_open(8000):
+                raise harness.CheckFailed("something answers on :8000: the app is published")
+            harness.forged_forwarding_is_ignored(base)
+            forged_beside_the_app(engine, stack, imaged.tag)
             record(record_property, imaged, "compose-migrate", timings["migrate"])
             site = harness.Site(base)
             harness.pages(site, variant.pages)
@@ -235,6 +252,45 @@ def test_compose_stack_as_written(
             stack.down()
         if leftovers := stack.leftovers():
             raise harness.CheckFailed(f"`down -v` left {leftovers}")
+
+
+# Where Caddy keeps the root of its own authority, which signs the certificate for localhost.
+CADDY_ROOT = "/data/caddy/pki/authorities/local/root.crt"
+
+# From a container on the app's network that is not the proxy: password reset requests, each
+# naming another client in X-Forwarded-For, the Host the proxy would send.
+FORGER = """\
+import json, sys, urllib.error, urllib.request
+statuses = []
+for n in range(1, int(sys.argv[1]) + 2):
+    body = json.dumps({"email": f"forger-{n}@example.com"}).encode()
+    headers = {"Content-Type": "application/json", "Host": sys.argv[3],
+               "X-Forwarded-For": f"198.51.100.{n}"}
+    request = urllib.request.Request(sys.argv[2], body, headers, method="POST")
+    try:
+        statuses.append(urllib.request.urlopen(request, timeout=10).status)
+    except urllib.error.HTTPError as err:
+        statuses.append(err.code)
+    if statuses[-1] != 202:
+        break
+print(*statuses)
+"""
+
+
+def forged_beside_the_app(engine: Engine, stack: Stack, image: str) -> None:
+    """Another container on the app's network is not its proxy: its X-Forwarded-For is ignored,
+    so its requests are one client's, throttled once it has sent its share."""
+    url = f"http://app:8000{harness.PASSWORD_RESET_PATH}"
+    host = stack.services["app"].environment["ALLOWED_HOSTS"].split(",")[0]
+    out = engine(
+        "run", "--rm", "--network", stack.network(), image, "python", "-c", FORGER,
+        str(harness.RESETS_PER_ADDRESS), url, host,
+    )  # fmt: skip
+    statuses = out.split()
+    if statuses[-1:] != ["429"]:
+        raise harness.CheckFailed(
+            f"reset requests from beside the app, each naming another client, answered {statuses}"
+        )
 
 
 @pytest.mark.parametrize("variant", ON_POSTGRESQL, ids=lambda v: v.id)
@@ -351,3 +407,63 @@ def test_image_runs_as_its_kubernetes_pod(
                     )
             finally:
                 engine.remove(running)
+
+
+@pytest.mark.parametrize("variant", ON_POSTGRESQL, ids=lambda v: v.id)
+def test_dev_stack_reloads_and_catches_mail(
+    engine: Engine,
+    images: Callable[[Variant], Imaged],
+    variant: Variant,
+    record_property: Recorder,
+) -> None:
+    """`make dev-stack` in a copy of the project: the image's dev stage runs the development
+    server beside the database and the mail catcher, on http://127.0.0.1:8000. A registration's
+    mail reaches the catcher, and a saved change to the code is served without a restart.
+    This machine's PostgreSQL holds 5432, as a developer's may: `.env` moves the stack's
+    (DB_PORT), as compose.dev.yaml says to."""
+    imaged = images(variant)
+    project = imaged.scratch / "dev-stack" / imaged.project.name
+    shutil.copytree(imaged.project, project, symlinks=True)
+    env_file = project / ".env"
+    env_file.write_text(env_file.read_text() + "DB_PORT=5433\n")
+    tag = imaged.tag.replace(":latest", ":dev")
+    seconds = engine.build(project, tag, imaged.scratch / "dev-build.log", target="dev")
+    record(record_property, imaged, "dev-build", seconds)
+    stack = Stack(engine, project, image=tag, files=harness.DEV_COMPOSE_FILES)
+    python = f"python:{variant.get('python_version')}-slim"
+    stand_in(engine, stack.services["mail"].spec["image"], python, imaged.scratch)
+    base = "http://127.0.0.1:8000"
+    with harness.machine_lock("port-8000"):
+        stack.down()
+        try:
+            start = time.monotonic()
+            stack.up(only=["dev"])
+            wait_for("the development server", lambda: answers_200(base + "/health"), 120)
+            record(record_property, imaged, "dev-first-200", time.monotonic() - start)
+            site = harness.Site(base)
+            account = harness.register(site)
+            assert account is not None
+            mailbox = stack.container("mail")
+            wait_for(
+                "the registration's mail in the catcher",
+                lambda: account[0] in engine.logs(mailbox),
+                30,
+            )
+            path, text, edited = STARTERS[variant.framework].health_edit
+            source = project / path(variant.slug)
+            source.write_text(source.read_text().replace(text, edited, 1))
+            start = time.monotonic()
+
+            def reloaded() -> bool:
+                answer = site.get("/health") if answers_200(base + "/health") else None
+                return answer is not None and b"unavailable" in answer.body
+
+            wait_for("the edited code served", reloaded, 60)
+            record(record_property, imaged, "dev-reload", time.monotonic() - start)
+        except BaseException:
+            print(stack.logs("dev"))
+            raise
+        finally:
+            stack.down()
+        if leftovers := stack.leftovers():
+            raise harness.CheckFailed(f"`down -v` left {leftovers}")

@@ -239,9 +239,38 @@ def test_compose_environment_is_interpolated_from_dotenv_only(
         "SHELL_VALUE": "",
         "PRICE": "$5",
     }
-    assert harness.compose_published_port(tmp_path, "app") == 8000
     with pytest.raises(CheckFailed, match="EMPTY: must be set"):
         harness.compose_environment(tmp_path, "other")
+
+
+def test_compose_files_merge_as_compose_merges_them(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  db:\n"
+        "    image: postgres\n"
+        "    environment: {A: '1', B: '2'}\n"
+        "    volumes: ['data:/var/lib/data']\n"
+        "networks:\n"
+        "  default: {ipam: {config: [{subnet: 10.9.0.0/24}]}}\n"
+    )
+    (tmp_path / "compose.dev.yaml").write_text(
+        "services:\n"
+        "  db:\n"
+        "    environment: {B: '3'}\n"
+        "    ports: ['127.0.0.1:5432:5432']\n"
+        "  dev:\n"
+        "    build: {context: ., target: dev}\n"
+    )
+    merged = harness.compose_document(tmp_path, harness.DEV_COMPOSE_FILES)
+    assert merged["services"]["db"] == {
+        "image": "postgres",
+        "environment": {"A": "1", "B": "3"},
+        "volumes": ["data:/var/lib/data"],
+        "ports": ["127.0.0.1:5432:5432"],
+    }
+    assert set(merged["services"]) == {"db", "dev"}
+    assert merged["networks"]["default"]["ipam"]["config"] == [{"subnet": "10.9.0.0/24"}]
+    assert "ports" not in harness.compose_service(tmp_path, "db")
 
 
 WORKFLOW = """\

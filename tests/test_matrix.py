@@ -204,10 +204,10 @@ def test_production_as_compose_runs_it(
     record_property: Recorder,
 ) -> None:
     """The image's command with the app service's environment from compose.yaml (its `.env`
-    interpolated as compose does), on plain HTTP with no proxy in front, as
-    `docker compose up` serves it. What differs: the local database and Redis servers, a free
-    port in place of the one compose publishes, two workers, so every starter runs
-    multi-process, and the mail server and site address a deployment sets in `.env`
+    interpolated as compose does), reached as compose's proxy reaches it: on plain HTTP, from
+    the one address it trusts (here this host's, where compose names the proxy's network). What
+    differs: the local database and Redis servers, a free port, two workers, so every starter
+    runs multi-process, the mail server and site address a deployment sets in `.env`
     (EMAIL_URL, PUBLIC_URL), and what a deployment with Prometheus and an OpenTelemetry
     collector sets (METRICS_PORT, OTEL_EXPORTER_OTLP_ENDPOINT)."""
     port = harness.free_port()
@@ -221,12 +221,16 @@ def test_production_as_compose_runs_it(
         "WEB_CONCURRENCY": "2",
         "EMAIL_URL": smtp[0],
         "PUBLIC_URL": f"http://localhost:{port}",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
         # As the Kubernetes manifests set it; compose leaves metrics off.
         "METRICS_PORT": str(metrics_port),
         # Traces to a collector, as a deployment that has one sets it.
         "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
     }
-    assert harness.compose_published_port(built.project, "app") == 8000
+    assert "ports" not in harness.compose_service(built.project, "app"), (
+        "only the proxy is published"
+    )
     record_property(
         "fwgen_check", (built.variant.id, "prod-build", round(built.prod_build_seconds, 2))
     )
@@ -284,6 +288,7 @@ def test_production_as_compose_runs_it(
             harness.one_account_per_email(server)
             harness.hostile_json_answers_4xx(server)
             harness.ignores_a_stray_dotenv(server)
+            harness.forged_forwarding_is_ignored(server.base_url, source=harness.UNTRUSTED_PEER)
             harness.tokens_end_at_logout_and_password_change(server)
             harness.refuses_weak_passwords(server)
             harness.one_account_per_mailbox(server)

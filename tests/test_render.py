@@ -107,6 +107,8 @@ def test_env_example_lists_every_setting(copie: Any, framework: str) -> None:
         "METRICS_PORT",
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "OTEL_SERVICE_NAME",
+        "FORWARDED_ALLOW_IPS",
+        "DOMAIN",
         *(
             ["DATABASE_CONN_MAX_AGE"]
             if framework == "django"
@@ -180,7 +182,7 @@ def test_postgresql_answer_wires_the_database_for_development(copie: Any, framew
     # development override does, for `make db`.
     assert "ports" not in compose["services"]["db"]
     dev = yaml.safe_load((project / "compose.dev.yaml").read_text())
-    assert dev["services"]["db"]["ports"] == ["127.0.0.1:5432:5432"]
+    assert dev["services"]["db"]["ports"] == ["127.0.0.1:${DB_PORT:-5432}:5432"]
     assert "## The database" not in (render(copie, framework=framework) / "README.md").read_text()
 
 
