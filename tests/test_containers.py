@@ -136,7 +136,8 @@ def test_image_runs_as_built(
             "run", "--detach", "--name", name, "--publish", f"127.0.0.1:{port}:8000",
             "--volume", f"{volume}:/data", *env_args(env), imaged.tag,
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        # As a browser on this host asks: localhost is compose's ALLOWED_HOSTS (its DOMAIN).
+        base = f"http://localhost:{port}"
         first = wait_for(
             "the container's /health answering 200", lambda: answers_200(base + "/health"), 90
         )
