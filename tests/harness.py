@@ -1054,6 +1054,13 @@ class Site:
             raise CheckFailed(f"GET {path} failed{hop}: {exc.reason}") from None
 
 
+def _as_from_a_terminal() -> None:
+    # A suite started as a background job (as a CI runner may start it) ignores SIGINT, and an
+    # ignored signal stays ignored across exec: the server would not see the Ctrl-C a terminal
+    # gives it. Python, Django's runserver and Flask's reloader then never stop on SIGINT.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Server(Site):
     process: subprocess.Popen[bytes]
@@ -1076,6 +1083,7 @@ class Server(Site):
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_as_from_a_terminal,
         )
         return cls(base_url=base_url or f"http://localhost:{env['PORT']}", process=process, log=log)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,6 +209,26 @@ def test_quickstart_must_end_with_the_development_server(tmp_path: Path) -> None
     readme = harness.Readme(README.replace("uv run python manage.py runserver", "uv run pytest"))
     with pytest.raises(CheckFailed, match="development server"):
         harness.quickstart(tmp_path, readme, "uv run python manage.py runserver", tmp_path / "l")
+
+
+def test_ctrl_c_reaches_a_server_started_from_a_background_job(tmp_path: Path) -> None:
+    """A CI runner may start the suite as a background job, which ignores SIGINT and passes
+    that on; a server the harness starts is stopped by Ctrl-C as in a terminal all the same."""
+    port = harness.free_port()
+    serve = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = harness.Server.start(
+            serve,
+            tmp_path,
+            {"PORT": str(port), "PYTHONUNBUFFERED": "1"},
+            tmp_path / "log",
+            f"http://127.0.0.1:{port}",
+        )
+    finally:
+        signal.signal(signal.SIGINT, before)
+    server.wait_for_output("Serving HTTP", timeout=30)
+    server.stop(timeout=10, how=signal.SIGINT)
 
 
 def test_compose_environment_is_interpolated_from_dotenv_only(
